@@ -1,0 +1,62 @@
+#pragma once
+// Per-area and per-street counts. Integer point counts and weighted shares of lines and polygons are
+// kept apart; every category (valence, theme, source) is a weighted total = points + shares.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "engine/join/joiner.hpp"
+#include "engine/model/observation.hpp"
+
+namespace buurt {
+
+inline constexpr std::array<const char*, 3> known_sources{"bewoner", "professional", "cijfers"};
+
+struct Tally {
+    long long n_points = 0;
+    long long n_shapes = 0;
+    double w_shapes = 0;
+    double strength = 0;
+    double concern = 0;
+    double neutral = 0;
+    std::vector<double> themes;          // one per project theme, then "other"
+    std::array<double, 4> sources{};     // bewoner, professional, cijfers, other
+
+    double total() const { return static_cast<double>(n_points) + w_shapes; }
+    long long observations() const { return n_points + n_shapes; }
+    // (strengths - concerns) / (strengths + concerns): -1 only concerns, +1 only strengths; NaN when neither.
+    double balance() const;
+    int sources_heard() const;
+};
+
+class Aggregator {
+public:
+    Aggregator(const Areas& areas, std::size_t streets, const std::vector<std::string>& themes);
+
+    void add(const Observation& o, const JoinResult& r);
+
+    const Tally& area(int level, int index) const { return m_levels[level][index]; }
+    const Tally& street(int index) const { return m_streets[index]; }
+    long long outside() const { return m_outside; }
+    long long partly_outside() const { return m_partly_outside; }
+    long long tie_broken() const { return m_tie_broken; }
+    long long with_street() const { return m_with_street; }
+    long long per_level(int level) const { return m_per_level[level]; }
+    int theme_index(const std::string& theme) const;
+    static int source_index(const std::string& source);
+
+private:
+    void count(Tally& t, const Observation& o, double weight, bool as_point, int theme, int source) const;
+
+    std::vector<std::string> m_themes;
+    std::vector<std::vector<Tally>> m_levels;
+    std::vector<Tally> m_streets;
+    std::vector<long long> m_per_level;  // observations whose finest level is this one
+    long long m_outside = 0;
+    long long m_partly_outside = 0;
+    long long m_tie_broken = 0;
+    long long m_with_street = 0;
+};
+
+} // namespace buurt

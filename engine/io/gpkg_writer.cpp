@@ -1,0 +1,228 @@
+#include "engine/io/gpkg_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/core/error.hpp"
+#include "engine/gdal/gdal.hpp"
+
+namespace fs = std::filesystem;
+
+namespace buurt::io {
+
+namespace {
+
+constexpr long long rows_per_transaction = 100000;
+
+OGRwkbGeometryType ogr_type(GeometryType t) {
+    switch (t) {
+        case GeometryType::none: return wkbNone;
+        case GeometryType::point: return wkbPoint;
+        case GeometryType::line: return wkbLineString;
+        case GeometryType::polygon: return wkbPolygon;
+        case GeometryType::multi_line: return wkbMultiLineString;
+        case GeometryType::multi_polygon: return wkbMultiPolygon;
+        case GeometryType::any: return wkbUnknown;
+    }
+    return wkbUnknown;
+}
+
+void fsync_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+struct GpkgWriter::Impl {
+    std::string target;
+    std::string temp;
+    GDALDatasetUniquePtr ds;
+    OGRSpatialReference srs;
+    std::vector<std::string> spatial_layers;
+    long long rows_in_transaction = 0;
+    bool in_transaction = false;
+    bool committed = false;
+
+    void begin() {
+        if (!in_transaction) {
+            if (ds->StartTransaction() != OGRERR_NONE) {
+                throw output_error(temp + ": cannot start a transaction");
+            }
+            in_transaction = true;
+        }
+    }
+    void end() {
+        if (in_transaction) {
+            in_transaction = false;
+            if (ds->CommitTransaction() != OGRERR_NONE) {
+                throw output_error(temp + ": cannot commit: " + std::string(CPLGetLastErrorMsg()));
+            }
+        }
+    }
+    void row_written() {
+        if (++rows_in_transaction >= rows_per_transaction) {
+            end();
+            begin();
+            rows_in_transaction = 0;
+        }
+    }
+};
+
+struct LayerWriter::Impl {
+    GpkgWriter::Impl* owner;
+    OGRLayer* layer;
+    OGRFeatureUniquePtr feature;
+};
+
+LayerWriter::LayerWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+LayerWriter::~LayerWriter() = default;
+LayerWriter::LayerWriter(LayerWriter&&) noexcept = default;
+
+void LayerWriter::set(int field, long long value) { m_impl->feature->SetField(field, static_cast<GIntBig>(value)); }
+void LayerWriter::set(int field, double value) {
+    if (std::isnan(value)) {
+        m_impl->feature->SetFieldNull(field);
+    } else {
+        m_impl->feature->SetField(field, value);
+    }
+}
+void LayerWriter::set(int field, const std::string& value) { m_impl->feature->SetField(field, value.c_str()); }
+
+void LayerWriter::set_geometry(const geos::Geometry& g) {
+    const std::vector<unsigned char> wkb = geos::to_wkb(g);
+    OGRGeometry* out = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &out, wkb.size()) != OGRERR_NONE) {
+        throw output_error("cannot convert a geometry for layer " + std::string(m_impl->layer->GetName()));
+    }
+    const OGRwkbGeometryType want = m_impl->layer->GetGeomType();
+    if (want == wkbMultiPolygon || want == wkbMultiLineString) {
+        out = OGRGeometryFactory::forceTo(out, want);
+    }
+    m_impl->feature->SetGeometryDirectly(out);
+}
+
+void LayerWriter::write() {
+    m_impl->owner->begin();
+    if (m_impl->layer->CreateFeature(m_impl->feature.get()) != OGRERR_NONE) {
+        throw output_error(m_impl->owner->temp + ": cannot write to layer " + m_impl->layer->GetName() + ": " + CPLGetLastErrorMsg());
+    }
+    m_impl->feature.reset(OGRFeature::CreateFeature(m_impl->layer->GetLayerDefn()));
+    m_impl->owner->row_written();
+}
+
+GpkgWriter::GpkgWriter(const std::string& target, bool overwrite, const std::string& crs) : m_impl(std::make_unique<Impl>()) {
+    gdal::initialise();
+    Impl& m = *m_impl;
+    m.target = fs::absolute(target).lexically_normal().string();
+    const fs::path dir = fs::path(m.target).parent_path();
+    if (fs::exists(m.target) && !overwrite) {
+        throw output_error(m.target + " exists; use --overwrite to replace it");
+    }
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        throw output_error("cannot create folder " + dir.string() + ": " + ec.message());
+    }
+    // A hidden name in the same folder, so the final rename stays on one file system (atomic).
+    m.temp = (dir / ("." + fs::path(m.target).filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+    fs::remove(m.temp, ec);
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (driver == nullptr) {
+        throw output_error("GDAL has no GPKG driver");
+    }
+    gdal::ErrorCapture capture;
+    m.ds.reset(driver->Create(m.temp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m.ds) {
+        throw output_error("cannot create " + m.temp + ": " + capture.last_error());
+    }
+    m.srs = gdal::srs_from_user(crs);
+}
+
+GpkgWriter::~GpkgWriter() {
+    if (!m_impl->committed) {
+        m_impl->ds.reset();
+        std::error_code ec;
+        for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+            fs::remove(m_impl->temp + suffix, ec);
+        }
+    }
+}
+
+const std::string& GpkgWriter::temporary_path() const { return m_impl->temp; }
+
+LayerWriter GpkgWriter::layer(const std::string& name, GeometryType geometry, const std::vector<FieldDef>& fields, const std::string& description) {
+    Impl& m = *m_impl;
+    m.end();  // GDAL creates tables outside our transaction
+    CPLStringList options;
+    options.AddString("SPATIAL_INDEX=NO");  // built once at commit: 20x faster than maintaining it per row
+    options.AddString("GEOMETRY_NAME=geom");
+    options.AddString("FID=fid");
+    if (!description.empty()) {
+        options.AddString(("DESCRIPTION=" + description).c_str());
+    }
+    gdal::ErrorCapture capture;
+    OGRLayer* layer = m.ds->CreateLayer(name.c_str(), geometry == GeometryType::none ? nullptr : &m.srs, ogr_type(geometry), options.List());
+    if (layer == nullptr) {
+        throw output_error(m.temp + ": cannot create layer " + name + ": " + capture.last_error());
+    }
+    for (const auto& f : fields) {
+        const OGRFieldType t = f.type == FieldType::integer ? OFTInteger64 : f.type == FieldType::real ? OFTReal : OFTString;
+        OGRFieldDefn defn(f.name.c_str(), t);
+        if (layer->CreateField(&defn) != OGRERR_NONE) {
+            throw output_error(m.temp + ": cannot create field " + f.name + " in layer " + name + ": " + capture.last_error());
+        }
+    }
+    if (geometry != GeometryType::none) {
+        m.spatial_layers.push_back(name);
+    }
+    auto impl = std::make_unique<LayerWriter::Impl>();
+    impl->owner = &m;
+    impl->layer = layer;
+    impl->feature.reset(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+    return LayerWriter(std::move(impl));
+}
+
+void GpkgWriter::metadata(const std::string& key, const std::string& value) { m_impl->ds->SetMetadataItem(key.c_str(), value.c_str()); }
+
+void GpkgWriter::execute_sql(const std::string& sql) {
+    m_impl->end();
+    gdal::ErrorCapture capture;
+    OGRLayer* result = m_impl->ds->ExecuteSQL(sql.c_str(), nullptr, "SQLITE");
+    if (result != nullptr) {
+        m_impl->ds->ReleaseResultSet(result);
+    }
+    if (!capture.errors().empty()) {
+        throw output_error(m_impl->temp + ": SQL failed: " + capture.last_error());
+    }
+}
+
+void GpkgWriter::commit() {
+    Impl& m = *m_impl;
+    m.end();
+    for (const auto& name : m.spatial_layers) {
+        execute_sql("SELECT gpkgAddSpatialIndex('" + name + "', 'geom')");
+    }
+    gdal::ErrorCapture capture;
+    m.ds.reset();  // GDAL 3.6: GDALClose returns nothing; errors show up in the capture
+    if (!capture.errors().empty()) {
+        throw output_error("cannot finish " + m.temp + ": " + capture.last_error());
+    }
+    fsync_file(m.temp);
+    std::error_code ec;
+    fs::rename(m.temp, m.target, ec);
+    if (ec) {
+        throw output_error("cannot move " + m.temp + " to " + m.target + ": " + ec.message());
+    }
+    fsync_file(fs::path(m.target).parent_path().string());
+    m.committed = true;
+}
+
+} // namespace buurt::io

@@ -1,0 +1,65 @@
+#pragma once
+// Writes one GeoPackage atomically: everything goes to a temporary file beside the target, which is
+// renamed over the target only by commit(). A run that fails or is killed leaves the old output as it was.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/geos/geos.hpp"
+
+namespace buurt::io {
+
+enum class FieldType { integer, real, text };
+enum class GeometryType { none, point, line, polygon, multi_line, multi_polygon, any };
+
+struct FieldDef {
+    std::string name;
+    FieldType type;
+};
+
+class GpkgWriter;
+
+class LayerWriter {
+public:
+    void set(int field, long long value);
+    void set(int field, double value);  // NaN is written as NULL
+    void set(int field, const std::string& value);
+    void set_geometry(const geos::Geometry& g);
+    void write();  // writes the row and clears it for the next
+    ~LayerWriter();
+    LayerWriter(LayerWriter&&) noexcept;
+    LayerWriter(const LayerWriter&) = delete;
+    LayerWriter& operator=(const LayerWriter&) = delete;
+
+private:
+    friend class GpkgWriter;
+    struct Impl;
+    explicit LayerWriter(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+class GpkgWriter {
+public:
+    // Throws output_error when the target exists and `overwrite` is false, or its folder is not writable.
+    GpkgWriter(const std::string& target, bool overwrite, const std::string& crs);
+    ~GpkgWriter();  // not committed: the temporary file is removed
+    GpkgWriter(const GpkgWriter&) = delete;
+    GpkgWriter& operator=(const GpkgWriter&) = delete;
+
+    LayerWriter layer(const std::string& name, GeometryType geometry, const std::vector<FieldDef>& fields, const std::string& description);
+    void metadata(const std::string& key, const std::string& value);
+    // Runs SQL on the open GeoPackage (SQLite dialect): for tables GDAL has no API for (layer_styles...).
+    void execute_sql(const std::string& sql);
+
+    // Builds the spatial indexes, closes, checks for errors, fsyncs and renames into place.
+    void commit();
+    const std::string& temporary_path() const;
+
+    struct Impl;  // shared with LayerWriter, defined in the .cpp
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace buurt::io

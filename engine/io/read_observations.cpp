@@ -1,0 +1,158 @@
+#include "engine/io/read_observations.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "engine/io/geometry_check.hpp"
+
+namespace buurt::io {
+
+namespace {
+
+// Words sessions use for valence and source, so that a project only maps what is really unusual.
+const std::map<std::string, std::string>& builtin_values(Role role) {
+    static const std::map<std::string, std::string> valence{
+        {"kans", "1"},      {"kracht", "1"},  {"sterk", "1"},     {"positief", "1"}, {"+", "1"},  {"+1", "1"}, {"1", "1"},
+        {"strength", "1"},  {"chance", "1"},  {"zorg", "-1"},     {"probleem", "-1"}, {"negatief", "-1"}, {"-", "-1"},
+        {"-1", "-1"},       {"concern", "-1"}, {"neutraal", "0"}, {"neutral", "0"},   {"0", "0"}};
+    static const std::map<std::string, std::string> source{
+        {"bewoner", "bewoner"}, {"bewoners", "bewoner"}, {"resident", "bewoner"}, {"professional", "professional"},
+        {"professionals", "professional"}, {"prof", "professional"}, {"cijfers", "cijfers"}, {"figures", "cijfers"}};
+    static const std::map<std::string, std::string> none;
+    return role == Role::valence ? valence : role == Role::source ? source : none;
+}
+
+} // namespace
+
+std::string canonical(const std::string& raw) {
+    auto begin = std::find_if_not(raw.begin(), raw.end(), [](unsigned char c) { return std::isspace(c); });
+    auto end = std::find_if_not(raw.rbegin(), raw.rend(), [](unsigned char c) { return std::isspace(c); }).base();
+    std::string out = begin < end ? std::string(begin, end) : std::string();
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+ObservationReader::ObservationReader(const Project& project, int input, Report& report)
+    : m_project(project),
+      m_spec(project.observations.at(input)),
+      m_input(input),
+      m_source(m_spec.source, project.crs),
+      m_report(report.add_input("observations: " + m_spec.name, m_source.info())) {
+    if (!m_spec.id_field.empty()) {
+        m_id_field = m_source.require_field(m_spec.id_field, "id");
+        m_report.mapping["id"] = m_spec.id_field;
+    }
+    for (Role r : all_roles) {
+        const auto f = m_spec.fields.find(r);
+        const auto d = m_spec.defaults.find(r);
+        int idx = -1;
+        if (f != m_spec.fields.end()) {
+            idx = m_source.require_field(f->second, std::string(role_name(r)));
+            m_report.mapping[std::string(role_name(r))] = f->second;
+        } else if (d != m_spec.defaults.end()) {
+            m_report.mapping[std::string(role_name(r))] = "default '" + d->second + "'";
+        }
+        m_fields[static_cast<std::size_t>(r)] = idx;
+    }
+}
+
+std::string ObservationReader::normalise(Role role, const RawFeature& f) {
+    const int idx = m_fields[static_cast<std::size_t>(role)];
+    std::string raw;
+    if (idx >= 0 && !f.null[idx]) {
+        raw = f.values[idx];
+    } else if (const auto d = m_spec.defaults.find(role); d != m_spec.defaults.end()) {
+        raw = d->second;
+    }
+    if (role != Role::theme && role != Role::valence && role != Role::source) {
+        return raw;
+    }
+    // The project's map first (exact text, then its canonical form), then the built-in words.
+    if (const auto m = m_spec.values.find(role); m != m_spec.values.end()) {
+        if (const auto hit = m->second.find(raw); hit != m->second.end()) {
+            return hit->second;
+        }
+        if (const auto hit = m->second.find(canonical(raw)); hit != m->second.end()) {
+            return hit->second;
+        }
+    }
+    const std::string c = canonical(raw);
+    const auto& builtin = builtin_values(role);
+    if (const auto hit = builtin.find(c); hit != builtin.end()) {
+        return hit->second;
+    }
+    const bool known = role == Role::theme && std::find(m_project.themes.begin(), m_project.themes.end(), c) != m_project.themes.end();
+    if (!known) {
+        ++m_report.unknown_values[std::string(role_name(role))][c.empty() ? "(empty)" : c];
+    }
+    return c;
+}
+
+int ObservationReader::valence_of(const std::string& normalised) {
+    if (normalised == "1" || normalised == "+1") {
+        return 1;
+    }
+    if (normalised == "-1") {
+        return -1;
+    }
+    return 0;  // neutral, or unknown (then counted in unknown_values by normalise)
+}
+
+bool ObservationReader::next(Observation& out) {
+    if (!m_pending.empty()) {
+        out = std::move(m_pending.front());
+        m_pending.pop_front();
+        return true;
+    }
+    RawFeature f;
+    while (m_source.next(f)) {
+        ++m_report.read;
+        std::string id = (m_id_field >= 0 && !f.null[m_id_field]) ? f.values[m_id_field] : "FID " + std::to_string(f.fid);
+        const long long repaired_before = m_report.repaired_count;
+        auto g = checked_geometry(f, id, -1, m_report);
+        if (!g) {
+            continue;
+        }
+        Observation o;
+        o.id = std::move(id);
+        o.input = m_input;
+        o.repaired = m_report.repaired_count > repaired_before;
+        o.theme = normalise(Role::theme, f);
+        o.valence = valence_of(normalise(Role::valence, f));
+        o.source = normalise(Role::source, f);
+        o.session = normalise(Role::session, f);
+        o.round = normalise(Role::round, f);
+        o.date = normalise(Role::date, f);
+        o.text = normalise(Role::text, f);
+        o.attributes = std::move(f.values);
+        const int dim = geos::dimension(*g);
+        const bool multi = geos::type(*g) == geos::Type::multi_point && geos::num_geometries(*g) > 1;
+        o.kind = dim == 2 ? Kind::polygon : dim == 1 ? Kind::line : multi ? Kind::multipoint : Kind::point;
+        if (o.kind == Kind::point) {
+            const geos::Geometry single = geos::num_geometries(*g) == 1 && geos::type(*g) == geos::Type::multi_point ? geos::part(*g, 0) : g->clone();
+            geos::xy(single, o.x, o.y);
+            o.geometry = single.clone();
+        } else if (o.kind == Kind::multipoint && m_spec.split_multipoint) {
+            const std::size_t n = geos::num_geometries(*g);
+            for (std::size_t i = 0; i < n; ++i) {
+                Observation p;
+                p = Observation{o.id + "#" + std::to_string(i + 1), o.input, Kind::point, 0, 0, geos::part(*g, i), o.theme, o.valence,
+                                o.source, o.session, o.round, o.date, o.text, o.repaired, o.attributes};
+                geos::xy(p.geometry, p.x, p.y);
+                m_pending.push_back(std::move(p));
+            }
+            m_report.used += static_cast<long long>(n);
+            out = std::move(m_pending.front());
+            m_pending.pop_front();
+            return true;
+        } else {
+            o.geometry = std::move(*g);
+        }
+        ++m_report.used;
+        out = std::move(o);
+        return true;
+    }
+    return false;
+}
+
+} // namespace buurt::io

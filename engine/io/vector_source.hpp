@@ -1,0 +1,54 @@
+#pragma once
+// One input layer from any GDAL vector source, read feature by feature (streaming), with its
+// geometries reprojected to the project CRS and handed over as GEOS geometries.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/geos/geos.hpp"
+#include "engine/project/project.hpp"
+
+namespace buurt::io {
+
+struct SourceInfo {
+    std::string path;
+    std::string driver;
+    std::string layer;
+    std::string crs;          // as declared, or "assumed EPSG:4326"
+    bool crs_assumed = false;
+    long long feature_count = -1;  // -1 when the driver cannot tell without reading
+    std::vector<std::string> fields;
+};
+
+struct RawFeature {
+    long long fid = 0;
+    std::vector<std::string> values;  // one per field of info().fields, "" when null
+    std::vector<bool> null;
+    std::optional<geos::Geometry> geometry;  // project CRS; empty optional: null or empty geometry
+    std::string geometry_type;               // as read ("Point", "MultiPolygon", "none")
+    std::string problem;                     // why there is no geometry, when there is none
+};
+
+class VectorSource {
+public:
+    VectorSource(const SourceSpec& spec, const std::string& project_crs);
+    ~VectorSource();
+    VectorSource(VectorSource&&) noexcept;
+    VectorSource& operator=(VectorSource&&) noexcept;
+
+    const SourceInfo& info() const;
+    int field_index(const std::string& name) const;  // -1 when absent
+    // Throws input_error naming file, layer, the missing field, its role and the fields that exist.
+    int require_field(const std::string& name, const std::string& role) const;
+
+    bool next(RawFeature& out);  // false at the end
+    void rewind();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace buurt::io

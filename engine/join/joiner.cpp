@@ -1,0 +1,328 @@
+#include "engine/join/joiner.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "engine/core/error.hpp"
+
+namespace buurt {
+
+namespace {
+
+namespace bg = boost::geometry;
+using index::BBox;
+using index::BPoint;
+using BPolygon = bg::model::polygon<BPoint>;
+using BMultiPolygon = bg::model::multi_polygon<BPolygon>;
+using BSegment = bg::model::segment<BPoint>;
+
+enum class Where { outside, boundary, interior };
+
+BMultiPolygon to_boost(const geos::Geometry& g) {
+    BMultiPolygon mp;
+    for (const auto& rings : geos::polygon_rings(g)) {
+        BPolygon poly;
+        for (std::size_t r = 0; r < rings.size(); ++r) {
+            auto& ring = r == 0 ? poly.outer() : poly.inners().emplace_back();
+            for (const auto& [x, y] : rings[r]) {
+                ring.emplace_back(x, y);
+            }
+        }
+        mp.push_back(std::move(poly));
+    }
+    bg::correct(mp);  // GEOS does not fix ring orientation; Boost needs clockwise shells
+    return mp;
+}
+
+// Below this share of an observation's size a remainder is rounding noise, not a piece.
+constexpr double piece_epsilon = 1e-9;
+
+} // namespace
+
+struct Joiner::Data {
+    JoinOptions options;
+    std::vector<index::BoxIndex> level_index;
+    std::vector<std::vector<BMultiPolygon>> boost;  // empty multipolygon: too many vertices, use GEOS prepared
+    const Streets* streets = nullptr;
+    index::BoxIndex segment_index;
+};
+
+Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) : m_areas(areas), m_data(std::make_unique<Data>()) {
+    if (areas.levels.size() > static_cast<std::size_t>(JoinResult::max_levels)) {
+        throw error("at most five area levels");
+    }
+    m_data->options = options;
+    for (const auto& level : areas.levels) {
+        std::vector<geos::Envelope> env;
+        std::vector<BMultiPolygon> polys;
+        for (const auto& a : level.areas) {
+            env.push_back(a.envelope);
+            polys.push_back(a.vertices <= options.boost_max_vertices ? to_boost(a.geometry) : BMultiPolygon{});
+        }
+        m_data->level_index.emplace_back(env);
+        m_data->boost.push_back(std::move(polys));
+    }
+    m_data->streets = streets;
+    if (streets != nullptr) {
+        std::vector<geos::Envelope> env;
+        env.reserve(streets->segments.size());
+        for (const auto& s : streets->segments) {
+            env.push_back({std::min(s.x1, s.x2), std::min(s.y1, s.y2), std::max(s.x1, s.x2), std::max(s.y1, s.y2)});
+        }
+        m_data->segment_index = index::BoxIndex(env);
+    }
+}
+
+Joiner::~Joiner() = default;
+
+struct Joiner::Worker::Impl {
+    const Joiner& joiner;
+    // GEOS prepared geometries are built lazily and are not thread-safe: each worker has its own.
+    std::vector<std::vector<std::unique_ptr<geos::Prepared>>> prepared;
+    std::vector<std::uint32_t> hits;
+
+    explicit Impl(const Joiner& j) : joiner(j) {
+        for (const auto& level : j.m_areas.levels) {
+            prepared.emplace_back(level.areas.size());
+        }
+    }
+
+    const geos::Prepared& prep(int level, std::uint32_t area) {
+        auto& p = prepared[level][area];
+        if (!p) {
+            p = std::make_unique<geos::Prepared>(joiner.m_areas.levels[level].areas[area].geometry);
+        }
+        return *p;
+    }
+
+    Where where(int level, std::uint32_t area, const Observation& o) {
+        const BMultiPolygon& mp = joiner.m_data->boost[level][area];
+        if (!mp.empty()) {
+            const BPoint p(o.x, o.y);
+            if (!bg::covered_by(p, mp)) {
+                return Where::outside;
+            }
+            return bg::within(p, mp) ? Where::interior : Where::boundary;
+        }
+        const geos::Prepared& g = prep(level, area);
+        if (!g.covers(o.geometry)) {
+            return Where::outside;
+        }
+        return g.contains(o.geometry) ? Where::interior : Where::boundary;
+    }
+
+    // The area of `level` that holds the point, by the boundary rule; -1 when none.
+    int locate(int level, const Observation& o, bool& tie) {
+        joiner.m_data->level_index[level].query(BPoint(o.x, o.y), hits);
+        int best = -1;
+        Where best_where = Where::outside;
+        const auto& areas = joiner.m_areas.levels[level].areas;
+        for (const std::uint32_t a : hits) {
+            const Where w = where(level, a, o);
+            if (w == Where::outside) {
+                continue;
+            }
+            if (best >= 0) {
+                tie = true;
+            }
+            const bool better = best < 0 || (w == Where::interior && best_where != Where::interior) ||
+                                (w == best_where && areas[a].code < areas[best].code);
+            if (better) {
+                best = static_cast<int>(a);
+                best_where = w;
+            }
+        }
+        return best;
+    }
+
+    void join_point(const Observation& o, JoinResult& out) {
+        const auto& levels = joiner.m_areas.levels;
+        for (std::size_t l = 0; l < levels.size(); ++l) {
+            bool tie = false;
+            const int a = locate(static_cast<int>(l), o, tie);
+            if (a < 0) {
+                continue;
+            }
+            out.finest = static_cast<int>(l);
+            out.tie_broken = tie;
+            // Coarser levels follow the parent links: one spatial test per point, totals that add up.
+            int area = a;
+            for (std::size_t k = l; k < levels.size() && area >= 0; ++k) {
+                out.area[k] = area;
+                area = levels[k].areas[area].parent;
+            }
+            return;
+        }
+    }
+
+    double measure(const geos::Geometry& g, int dim) { return dim == 2 ? geos::area(g) : geos::length(g); }
+
+    void join_shape(const Observation& o, JoinResult& out) {
+        const auto& levels = joiner.m_areas.levels;
+        const int dim = o.kind == Kind::polygon ? 2 : 1;
+        const double total = measure(o.geometry, dim);
+        const geos::Envelope env = geos::envelope(o.geometry);
+        // measures[l][i]: part of the observation inside area hits_of[l][i]
+        std::vector<std::vector<std::pair<int, double>>> inside(levels.size());
+        for (std::size_t l = 0; l < levels.size(); ++l) {
+            joiner.m_data->level_index[l].query(index::to_box(env), hits);
+            double best = 0;
+            for (const std::uint32_t a : hits) {
+                const geos::Prepared& p = prep(static_cast<int>(l), a);
+                double m = 0;
+                if (p.covers(o.geometry)) {
+                    m = total;
+                } else if (p.intersects(o.geometry)) {
+                    m = measure(geos::intersection(levels[l].areas[a].geometry, o.geometry), dim);
+                }
+                if (m <= piece_epsilon * total) {
+                    continue;
+                }
+                inside[l].emplace_back(static_cast<int>(a), m);
+                out.level_shares.push_back({static_cast<int>(l), static_cast<int>(a), m / total});
+                if (m > best) {  // hits are in index order, so ties keep the lower index
+                    best = m;
+                    out.area[l] = static_cast<int>(a);
+                }
+            }
+            if (out.finest < 0 && !inside[l].empty()) {
+                out.finest = static_cast<int>(l);
+            }
+        }
+        // Pieces: the finest level's parts, then what each coarser area holds beyond its children.
+        double credited = 0;
+        for (std::size_t l = 0; l < levels.size(); ++l) {
+            for (const auto& [a, m] : inside[l]) {
+                double children = 0;
+                if (l > 0) {
+                    for (const auto& [c, cm] : inside[l - 1]) {
+                        if (levels[l - 1].areas[c].parent == a) {
+                            children += cm;
+                        }
+                    }
+                }
+                const double rest = m - children;
+                if (rest > piece_epsilon * total) {
+                    out.pieces.push_back({static_cast<int>(l), a, rest / total});
+                    credited += rest / total;
+                }
+            }
+        }
+        const double outside = 1.0 - credited;
+        if (outside > piece_epsilon) {
+            out.pieces.push_back({-1, -1, outside});
+        }
+    }
+
+    void join_multipoint(const Observation& o, JoinResult& out) {
+        // One observation marked at several places: each place carries an equal share.
+        const std::size_t n = geos::num_geometries(o.geometry);
+        const auto& levels = joiner.m_areas.levels;
+        std::vector<std::vector<double>> per_level(levels.size());
+        for (std::size_t l = 0; l < levels.size(); ++l) {
+            per_level[l].assign(levels[l].areas.size(), 0.0);
+        }
+        std::vector<double> best(levels.size(), 0.0);
+        double outside = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            Observation p;
+            p.kind = Kind::point;
+            p.geometry = geos::part(o.geometry, i);
+            geos::xy(p.geometry, p.x, p.y);
+            JoinResult r;
+            r.area.fill(-1);
+            join_point(p, r);
+            if (r.finest < 0) {
+                outside += 1.0 / static_cast<double>(n);
+                continue;
+            }
+            out.pieces.push_back({r.finest, r.area[r.finest], 1.0 / static_cast<double>(n)});
+            for (std::size_t l = 0; l < levels.size(); ++l) {
+                if (r.area[l] >= 0) {
+                    per_level[l][r.area[l]] += 1.0 / static_cast<double>(n);
+                }
+            }
+            out.finest = out.finest < 0 ? r.finest : std::min(out.finest, r.finest);
+        }
+        for (std::size_t l = 0; l < levels.size(); ++l) {
+            for (std::size_t a = 0; a < per_level[l].size(); ++a) {
+                if (per_level[l][a] > 0) {
+                    out.level_shares.push_back({static_cast<int>(l), static_cast<int>(a), per_level[l][a]});
+                    if (per_level[l][a] > best[l]) {
+                        best[l] = per_level[l][a];
+                        out.area[l] = static_cast<int>(a);
+                    }
+                }
+            }
+        }
+        if (outside > 0) {
+            out.pieces.push_back({-1, -1, outside});
+        }
+    }
+
+    void nearest_street(const Observation& o, JoinResult& out) {
+        const Streets* streets = joiner.m_data->streets;
+        if (streets == nullptr) {
+            return;
+        }
+        const double d = joiner.m_data->options.street_distance;
+        double best = std::numeric_limits<double>::infinity();
+        int best_street = -1;
+        if (o.kind == Kind::point) {
+            const BPoint p(o.x, o.y);
+            joiner.m_data->segment_index.query(BBox(BPoint(o.x - d, o.y - d), BPoint(o.x + d, o.y + d)), hits);
+            for (const std::uint32_t s : hits) {
+                const StreetSegment& seg = streets->segments[s];
+                const double dist = bg::distance(p, BSegment(BPoint(seg.x1, seg.y1), BPoint(seg.x2, seg.y2)));
+                // Streets are sorted by name, so the smaller index wins a tie: deterministic.
+                if (dist < best || (dist == best && seg.street < best_street)) {
+                    best = dist;
+                    best_street = seg.street;
+                }
+            }
+        } else {
+            geos::Envelope env = geos::envelope(o.geometry);
+            joiner.m_data->segment_index.query(BBox(BPoint(env.min_x - d, env.min_y - d), BPoint(env.max_x + d, env.max_y + d)), hits);
+            std::vector<int> candidates;
+            for (const std::uint32_t s : hits) {
+                candidates.push_back(streets->segments[s].street);
+            }
+            std::sort(candidates.begin(), candidates.end());
+            candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+            for (const int s : candidates) {
+                const double dist = geos::distance(o.geometry, streets->streets[s].geometry);
+                if (dist < best) {
+                    best = dist;
+                    best_street = s;
+                }
+            }
+        }
+        if (best_street >= 0 && best <= d) {
+            out.street = best_street;
+            out.street_distance = best;
+        }
+    }
+};
+
+Joiner::Worker::Worker(const Joiner& joiner) : m_impl(std::make_unique<Impl>(joiner)) {}
+Joiner::Worker::~Worker() = default;
+Joiner::Worker::Worker(Worker&&) noexcept = default;
+
+void Joiner::Worker::join(const Observation& o, JoinResult& out) {
+    out.area.fill(-1);
+    out.finest = -1;
+    out.tie_broken = false;
+    out.level_shares.clear();
+    out.pieces.clear();
+    out.street = -1;
+    out.street_distance = 0;
+    switch (o.kind) {
+        case Kind::point: m_impl->join_point(o, out); break;
+        case Kind::multipoint: m_impl->join_multipoint(o, out); break;
+        case Kind::line:
+        case Kind::polygon: m_impl->join_shape(o, out); break;
+    }
+    m_impl->nearest_street(o, out);
+}
+
+} // namespace buurt

@@ -1,0 +1,485 @@
+#include "engine/pipeline/pipeline.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <exception>
+#include <limits>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "engine/aggregate/tally.hpp"
+#include "engine/core/error.hpp"
+#include "engine/core/sha256.hpp"
+#include "engine/core/version.hpp"
+#include "engine/hierarchy/hierarchy.hpp"
+#include "engine/io/gpkg_writer.hpp"
+#include "engine/io/read_areas.hpp"
+#include "engine/io/read_indicators.hpp"
+#include "engine/io/read_observations.hpp"
+#include "engine/io/read_streets.hpp"
+#include "engine/join/joiner.hpp"
+
+namespace buurt {
+
+namespace {
+
+using io::FieldDef;
+using io::FieldType;
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t batch_size = 8192;
+constexpr long long progress_every = 50000;
+
+struct Inputs {
+    Areas areas;
+    std::optional<Streets> streets;
+    std::vector<IndicatorTable> indicators;
+};
+
+Inputs load(const Project& p, Report& r) {
+    r.project = p.name;
+    r.origin = p.origin;
+    r.crs = p.crs;
+    Inputs in;
+    in.areas = io::read_areas(p, r);
+    link_hierarchy(in.areas, p, r);
+    if (p.streets) {
+        in.streets = io::read_streets(*p.streets, p.crs, r);
+    }
+    for (const auto& spec : p.indicators) {
+        in.indicators.push_back(io::read_indicators(spec, in.areas, r));
+    }
+    return in;
+}
+
+std::vector<io::ObservationReader> open_observations(const Project& p, Report& r) {
+    if (p.observations.empty()) {
+        throw config_error(p.origin + ": no observations given ([[observations]] in the project file or --observations PATH,...)");
+    }
+    std::vector<io::ObservationReader> readers;
+    readers.reserve(p.observations.size());
+    for (std::size_t i = 0; i < p.observations.size(); ++i) {
+        readers.emplace_back(p, static_cast<int>(i), r);
+    }
+    return readers;
+}
+
+// --- output layers -------------------------------------------------------------------------------
+
+// The columns shared by area summaries and streets: counts by valence, theme and source.
+void tally_fields(std::vector<FieldDef>& f, const std::vector<std::string>& themes) {
+    for (const char* n : {"n_obs", "n_points", "n_shapes"}) {
+        f.push_back({n, FieldType::integer});
+    }
+    for (const char* n : {"w_shapes", "w_total", "w_strength", "w_concern", "w_neutral", "balance"}) {
+        f.push_back({n, FieldType::real});
+    }
+    for (const auto& t : themes) {
+        f.push_back({"theme_" + t, FieldType::real});
+    }
+    f.push_back({"theme_other", FieldType::real});
+    for (const char* s : known_sources) {
+        f.push_back({std::string("src_") + s, FieldType::real});
+    }
+    f.push_back({"src_other", FieldType::real});
+    f.push_back({"n_sources", FieldType::integer});
+}
+
+int write_tally(io::LayerWriter& w, int i, const Tally& t) {
+    w.set(i++, t.observations());
+    w.set(i++, t.n_points);
+    w.set(i++, t.n_shapes);
+    w.set(i++, t.w_shapes);
+    w.set(i++, t.total());
+    w.set(i++, t.strength);
+    w.set(i++, t.concern);
+    w.set(i++, t.neutral);
+    w.set(i++, t.balance());
+    for (const double v : t.themes) {
+        w.set(i++, v);
+    }
+    for (const double v : t.sources) {
+        w.set(i++, v);
+    }
+    w.set(i++, static_cast<long long>(t.sources_heard()));
+    return i;
+}
+
+class ObservationLayers {
+public:
+    ObservationLayers(io::GpkgWriter& w, const Project& p, const Areas& areas, const std::vector<io::ObservationReader>& readers) : m_areas(areas) {
+        std::vector<FieldDef> f{{"obs_id", FieldType::text},   {"input", FieldType::text},    {"kind", FieldType::text},
+                                {"theme", FieldType::text},    {"valence", FieldType::integer}, {"source", FieldType::text},
+                                {"session", FieldType::text},  {"round", FieldType::text},    {"obs_date", FieldType::text},
+                                {"obs_text", FieldType::text}, {"repaired", FieldType::integer}, {"finest_level", FieldType::text},
+                                {"finest_code", FieldType::text}};
+        for (const auto& level : areas.levels) {
+            f.push_back({std::string(level_code_field(level.level)), FieldType::text});
+        }
+        for (const char* n : {"outside", "boundary_rule"}) {
+            f.push_back({n, FieldType::integer});
+        }
+        f.push_back({"street", FieldType::text});
+        f.push_back({"street_dist_m", FieldType::real});
+        m_first_input_field = static_cast<int>(f.size());
+        // The inputs' own fields, as text, under "in_" so they never collide with ours.
+        std::map<std::string, int> column;
+        for (const auto& r : readers) {
+            std::vector<int> map;
+            for (const auto& name : r.info().fields) {
+                auto [it, added] = column.emplace(name, static_cast<int>(f.size()));
+                if (added) {
+                    f.push_back({"in_" + name, FieldType::text});
+                }
+                map.push_back(it->second);
+            }
+            m_input_columns.push_back(std::move(map));
+        }
+        m_obs.emplace(w.layer("observations", io::GeometryType::any, f, "Every observation with the areas and street it was joined to"));
+        m_shares.emplace(w.layer("observation_shares", io::GeometryType::none,
+                                 {{"obs_id", FieldType::text}, {"input", FieldType::text}, {"level", FieldType::text}, {"code", FieldType::text}, {"share", FieldType::real}},
+                                 "Lines and polygons: the share of each observation per area (finest level; the rest credited to coarser levels)"));
+        for (const auto& spec : p.observations) {
+            m_input_names.push_back(spec.name);
+        }
+    }
+
+    void write(const Observation& o, const JoinResult& r, const Streets* streets) {
+        io::LayerWriter& w = *m_obs;
+        int i = 0;
+        w.set(i++, o.id);
+        w.set(i++, m_input_names[o.input]);
+        w.set(i++, std::string(kind_name(o.kind)));
+        w.set(i++, o.theme);
+        w.set(i++, static_cast<long long>(o.valence));
+        w.set(i++, o.source);
+        w.set(i++, o.session);
+        w.set(i++, o.round);
+        w.set(i++, o.date);
+        w.set(i++, o.text);
+        w.set(i++, static_cast<long long>(o.repaired));
+        if (r.finest >= 0) {
+            w.set(i, std::string(level_name(m_areas.levels[r.finest].level)));
+            w.set(i + 1, m_areas.levels[r.finest].areas[r.area[r.finest]].code);
+        }
+        i += 2;
+        for (std::size_t l = 0; l < m_areas.levels.size(); ++l, ++i) {
+            if (r.area[l] >= 0) {
+                w.set(i, m_areas.levels[l].areas[r.area[l]].code);
+            }
+        }
+        w.set(i++, static_cast<long long>(r.finest < 0));
+        w.set(i++, static_cast<long long>(r.tie_broken));
+        if (r.street >= 0) {
+            w.set(i, streets->streets[r.street].name);
+            w.set(i + 1, r.street_distance);
+        }
+        const auto& columns = m_input_columns[o.input];
+        for (std::size_t k = 0; k < o.attributes.size(); ++k) {
+            w.set(columns[k], o.attributes[k]);
+        }
+        w.set_geometry(o.geometry);
+        w.write();
+        for (const Share& s : r.pieces) {
+            io::LayerWriter& sw = *m_shares;
+            sw.set(0, o.id);
+            sw.set(1, m_input_names[o.input]);
+            sw.set(2, s.level < 0 ? std::string("outside") : std::string(level_name(m_areas.levels[s.level].level)));
+            if (s.level >= 0) {
+                sw.set(3, m_areas.levels[s.level].areas[s.area].code);
+            }
+            sw.set(4, s.share);
+            sw.write();
+        }
+    }
+
+private:
+    const Areas& m_areas;
+    std::optional<io::LayerWriter> m_obs;
+    std::optional<io::LayerWriter> m_shares;
+    int m_first_input_field = 0;
+    std::vector<std::vector<int>> m_input_columns;
+    std::vector<std::string> m_input_names;
+};
+
+void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, const Aggregator& agg) {
+    for (std::size_t l = 0; l < in.areas.levels.size(); ++l) {
+        const AreaLevel& level = in.areas.levels[l];
+        const IndicatorTable* ind = nullptr;
+        for (const auto& t : in.indicators) {
+            if (t.level == level.level) {
+                ind = &t;
+            }
+        }
+        std::vector<FieldDef> f{{"code", FieldType::text}, {"name", FieldType::text}};
+        for (std::size_t k = l + 1; k < in.areas.levels.size(); ++k) {
+            f.push_back({std::string(level_code_field(in.areas.levels[k].level)), FieldType::text});
+        }
+        f.push_back({"area_ha", FieldType::real});
+        const int first_tally = static_cast<int>(f.size());
+        tally_fields(f, p.themes);
+        for (const char* n : {"density_ha", "population", "per_1000"}) {
+            f.push_back({n, FieldType::real});
+        }
+        if (ind != nullptr) {
+            for (const auto& name : ind->fields) {
+                f.push_back({"ind_" + name, FieldType::real});
+            }
+        }
+        f.push_back({"known", FieldType::integer});
+        f.push_back({"status", FieldType::text});
+        io::LayerWriter lw = w.layer(std::string(level_layer_name(level.level)), io::GeometryType::multi_polygon, f,
+                                     "Observations summarised per " + std::string(level_name(level.level)));
+        for (std::size_t a = 0; a < level.areas.size(); ++a) {
+            const Area& area = level.areas[a];
+            int i = 0;
+            lw.set(i++, area.code);
+            lw.set(i++, area.name);
+            int parent = area.parent;
+            for (std::size_t k = l + 1; k < in.areas.levels.size(); ++k, ++i) {
+                if (parent >= 0) {
+                    lw.set(i, in.areas.levels[k].areas[parent].code);
+                    parent = in.areas.levels[k].areas[parent].parent;
+                }
+            }
+            const double ha = area.area_m2 / 10000.0;
+            lw.set(i++, ha);
+            const Tally& t = agg.area(static_cast<int>(l), static_cast<int>(a));
+            i = write_tally(lw, first_tally, t);
+            lw.set(i++, ha > 0 ? t.total() / ha : nan);
+            double population = nan;
+            const std::vector<std::optional<double>>* values = nullptr;
+            if (ind != nullptr) {
+                const auto it = ind->by_code.find(area.code);
+                if (it != ind->by_code.end()) {
+                    values = &it->second;
+                    if (ind->population >= 0 && it->second[ind->population]) {
+                        population = *it->second[ind->population];
+                    }
+                }
+            }
+            lw.set(i++, population);
+            lw.set(i++, population > 0 ? t.total() / population * 1000.0 : nan);
+            if (ind != nullptr) {
+                for (std::size_t k = 0; k < ind->fields.size(); ++k, ++i) {
+                    if (values != nullptr && (*values)[k]) {
+                        lw.set(i, *(*values)[k]);
+                    }
+                }
+            }
+            lw.set(i++, static_cast<long long>(t.observations() > 0));
+            lw.set(i++, std::string(t.observations() > 0 ? "known" : "unknown"));
+            lw.set_geometry(area.geometry);
+            lw.write();
+        }
+    }
+}
+
+void write_streets_layer(io::GpkgWriter& w, const Project& p, const Streets& streets, const Aggregator& agg) {
+    std::vector<FieldDef> f{{"name", FieldType::text}, {"length_m", FieldType::real}};
+    tally_fields(f, p.themes);
+    f.push_back({"per_100m", FieldType::real});
+    io::LayerWriter lw = w.layer("streets", io::GeometryType::multi_line, f, "Observations per named street (nearest street within the set distance)");
+    for (std::size_t s = 0; s < streets.streets.size(); ++s) {
+        const Street& street = streets.streets[s];
+        const Tally& t = agg.street(static_cast<int>(s));
+        lw.set(0, street.name);
+        lw.set(1, street.length_m);
+        const int i = write_tally(lw, 2, t);
+        lw.set(i, street.length_m > 0 ? static_cast<double>(t.observations()) / street.length_m * 100.0 : nan);
+        lw.set_geometry(street.geometry);
+        lw.write();
+    }
+}
+
+void write_run_report(io::GpkgWriter& w, const Report& r) {
+    io::LayerWriter lw = w.layer("run_report", io::GeometryType::none,
+                                 {{"section", FieldType::text}, {"item", FieldType::text}, {"value", FieldType::real}, {"detail", FieldType::text}},
+                                 "What was read, repaired, skipped and joined in this run");
+    auto row = [&lw](const std::string& section, const std::string& item, double value, const std::string& detail) {
+        lw.set(0, section);
+        lw.set(1, item);
+        lw.set(2, value);
+        lw.set(3, detail);
+        lw.write();
+    };
+    for (const auto& in : r.inputs) {
+        const std::string where = in.source.path + (in.source.layer.empty() ? "" : " (" + in.source.layer + ")");
+        row(in.role, "features read", static_cast<double>(in.read), where);
+        row(in.role, "features used", static_cast<double>(in.used), "");
+        row(in.role, "features repaired", static_cast<double>(in.repaired_count), "");
+        row(in.role, "features skipped", static_cast<double>(in.skipped_count), "");
+        for (const auto& n : in.repaired) {
+            row(in.role, "repaired", nan, n.id + ": " + n.detail);
+        }
+        for (const auto& n : in.skipped) {
+            row(in.role, "skipped", nan, n.id + ": " + n.detail);
+        }
+        for (const auto& [role, values] : in.unknown_values) {
+            for (const auto& [v, n] : values) {
+                row(in.role, "unknown " + role, static_cast<double>(n), v);
+            }
+        }
+    }
+    for (const auto& l : r.levels) {
+        row("areas", l.level, static_cast<double>(l.areas), l.parent_link);
+    }
+    for (const auto& h : r.hierarchy) {
+        row("hierarchy", h.kind, nan, h.level + " " + h.code + ": " + h.detail);
+    }
+    for (const auto& [k, v] : r.counts) {
+        row("join", k, static_cast<double>(v), "");
+    }
+}
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
+    nlohmann::ordered_json prov;
+    prov["engine"] = std::string("buurtbalans ") + version;
+    prov["created"] = utc_now();
+    prov["project"] = p.name;
+    prov["project_file"] = p.origin;
+    prov["crs"] = p.crs;
+    prov["parameters"] = {{"street_max_distance_m", p.streets ? p.streets->max_distance : 0.0},
+                          {"themes", p.themes},
+                          {"boundary_rule", "a point on a shared boundary belongs to the area with the smallest code (byte order)"},
+                          {"threads", p.threads}};
+    prov["inputs"] = nlohmann::ordered_json::array();
+    for (const auto& in : r.inputs) {
+        prov["inputs"].push_back({{"role", in.role}, {"path", in.source.path}, {"layer", in.source.layer}, {"sha256", sha256_file(in.source.path)}, {"features", in.read}});
+    }
+    w.metadata("buurtbalans_provenance", prov.dump(2));
+    w.metadata("buurtbalans_version", version);
+}
+
+void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observation>& batch, std::vector<JoinResult>& results) {
+    const std::size_t n = workers.size();
+    const std::size_t chunk = (batch.size() + n - 1) / n;
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> errors(n);
+    auto work = [&](std::size_t w) {
+        try {
+            const std::size_t end = std::min(batch.size(), (w + 1) * chunk);
+            for (std::size_t k = w * chunk; k < end; ++k) {
+                workers[w].join(batch[k], results[k]);
+            }
+        } catch (...) {
+            errors[w] = std::current_exception();
+        }
+    };
+    for (std::size_t w = 1; w < n && w * chunk < batch.size(); ++w) {
+        threads.emplace_back(work, w);
+    }
+    work(0);
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (const auto& e : errors) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+}
+
+} // namespace
+
+Report validate(const Project& project, const JobOptions& options) {
+    Report r;
+    load(project, r);
+    long long total = 0;
+    auto readers = open_observations(project, r);
+    Observation o;
+    for (auto& reader : readers) {
+        while (reader.next(o)) {
+            if (++total % progress_every == 0 && options.progress) {
+                options.progress("validating observations", total);
+            }
+        }
+    }
+    r.counts["observations"] = total;
+    return r;
+}
+
+Report run(const Project& project, const JobOptions& options) {
+    if (project.output.gpkg.empty()) {
+        throw config_error(project.origin + ": no output given ([output] gpkg = \"...\" or --out FILE.gpkg)");
+    }
+    Report r;
+    Inputs in = load(project, r);
+    auto readers = open_observations(project, r);
+    io::GpkgWriter writer(project.output.gpkg, project.output.overwrite, project.crs);
+
+    const Streets* streets = in.streets ? &*in.streets : nullptr;
+    Joiner joiner(in.areas, streets, JoinOptions{project.streets ? project.streets->max_distance : 0.0});
+    Aggregator agg(in.areas, streets ? streets->streets.size() : 0, project.themes);
+    std::optional<ObservationLayers> layers;
+    if (options.write_observations) {
+        layers.emplace(writer, project, in.areas, readers);
+    }
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t n_workers = project.threads > 0 ? static_cast<std::size_t>(project.threads) : cores;
+    std::vector<Joiner::Worker> workers;
+    for (std::size_t i = 0; i < n_workers; ++i) {
+        workers.emplace_back(joiner);
+    }
+
+    std::vector<Observation> batch;
+    std::vector<JoinResult> results;
+    long long total = 0;
+    std::size_t current = 0;
+    while (current < readers.size()) {
+        batch.clear();
+        Observation o;
+        while (batch.size() < batch_size && current < readers.size()) {
+            if (readers[current].next(o)) {
+                batch.push_back(std::move(o));
+            } else {
+                ++current;
+            }
+        }
+        results.resize(batch.size());
+        join_batch(workers, batch, results);
+        // Summing and writing stay in input order, so two runs give identical outputs.
+        for (std::size_t k = 0; k < batch.size(); ++k) {
+            agg.add(batch[k], results[k]);
+            if (layers) {
+                layers->write(batch[k], results[k], streets);
+            }
+        }
+        const long long before = total;
+        total += static_cast<long long>(batch.size());
+        if (options.progress && total / progress_every != before / progress_every) {
+            options.progress("joining observations", total);
+        }
+    }
+    if (options.progress) {
+        options.progress("writing summaries", total);
+    }
+    r.counts["observations_joined"] = total;
+    r.counts["observations_outside_all_areas"] = agg.outside();
+    r.counts["shapes_partly_outside"] = agg.partly_outside();
+    r.counts["points_on_shared_boundary"] = agg.tie_broken();
+    r.counts["observations_with_street"] = agg.with_street();
+    for (std::size_t l = 0; l < in.areas.levels.size(); ++l) {
+        r.counts["finest_level_" + std::string(level_name(in.areas.levels[l].level))] = agg.per_level(static_cast<int>(l));
+    }
+    write_area_layers(writer, project, in, agg);
+    if (streets != nullptr) {
+        write_streets_layer(writer, project, *streets, agg);
+    }
+    write_run_report(writer, r);
+    write_provenance(writer, project, r);
+    writer.commit();
+    return r;
+}
+
+} // namespace buurt

@@ -1,0 +1,521 @@
+#include "engine/project/project.hpp"
+
+#include <toml.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "engine/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace buurt {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> level_names{"block", "buurt", "wijk", "gebied", "stadsdeel"};
+constexpr std::array<std::string_view, 5> level_layers{"blocks", "buurten", "wijken", "gebieden", "stadsdelen"};
+constexpr std::array<std::string_view, 5> level_codes{"block_code", "buurt_code", "wijk_code", "gebied_code", "stadsdeel_code"};
+constexpr std::array<std::string_view, 7> role_names{"theme", "valence", "source", "session", "round", "date", "text"};
+
+std::optional<Role> parse_role(std::string_view s) {
+    for (Role r : all_roles) {
+        if (role_name(r) == s) {
+            return r;
+        }
+    }
+    return std::nullopt;
+}
+
+// One TOML table being read: remembers which keys were used so that unknown keys (typos) are errors.
+class Table {
+public:
+    Table(const toml::value& v, std::string context, const std::string& origin, bool from_flags)
+        : m_value(v), m_context(std::move(context)), m_origin(origin), m_from_flags(from_flags) {
+        if (!v.is_table()) {
+            fail(v, "must be a table");
+        }
+    }
+
+    [[noreturn]] void fail(const toml::value& at, const std::string& what) const {
+        std::string msg = m_origin + ": " + m_context + ": " + what;
+        const auto loc = at.location();
+        if (!m_from_flags && loc.line() > 0) {
+            msg += " (line " + std::to_string(loc.line()) + ": " + loc.line_str() + ")";
+        }
+        throw config_error(msg);
+    }
+
+    const toml::value* find(const std::string& key) {
+        m_used.insert(key);
+        const auto& t = m_value.as_table();
+        const auto it = t.find(key);
+        return it == t.end() ? nullptr : &it->second;
+    }
+
+    std::string str(const std::string& key, const std::string& fallback = {}) {
+        const toml::value* v = find(key);
+        if (v == nullptr) {
+            return fallback;
+        }
+        if (!v->is_string()) {
+            fail(*v, "key '" + key + "' must be a string");
+        }
+        return v->as_string().str;
+    }
+
+    std::string required(const std::string& key) {
+        std::string s = str(key);
+        if (s.empty()) {
+            fail(m_value, "key '" + key + "' is required");
+        }
+        return s;
+    }
+
+    double number(const std::string& key, double fallback) {
+        const toml::value* v = find(key);
+        if (v == nullptr) {
+            return fallback;
+        }
+        if (v->is_floating()) {
+            return v->as_floating();
+        }
+        if (v->is_integer()) {
+            return static_cast<double>(v->as_integer());
+        }
+        if (m_from_flags && v->is_string()) {
+            const std::string& s = v->as_string().str;
+            double d = 0;
+            const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+            if (ec == std::errc{} && end == s.data() + s.size()) {
+                return d;
+            }
+        }
+        fail(*v, "key '" + key + "' must be a number");
+    }
+
+    bool boolean(const std::string& key, bool fallback) {
+        const toml::value* v = find(key);
+        if (v == nullptr) {
+            return fallback;
+        }
+        if (v->is_boolean()) {
+            return v->as_boolean();
+        }
+        if (m_from_flags && v->is_string() && (v->as_string().str == "true" || v->as_string().str == "false")) {
+            return v->as_string().str == "true";
+        }
+        fail(*v, "key '" + key + "' must be true or false");
+    }
+
+    std::vector<std::string> strings(const std::string& key) {
+        const toml::value* v = find(key);
+        std::vector<std::string> out;
+        if (v == nullptr) {
+            return out;
+        }
+        if (m_from_flags && v->is_string()) {  // a flag gives a list as "a;b;c"
+            std::stringstream ss(v->as_string().str);
+            for (std::string item; std::getline(ss, item, ';');) {
+                out.push_back(item);
+            }
+            return out;
+        }
+        if (!v->is_array()) {
+            fail(*v, "key '" + key + "' must be a list of strings");
+        }
+        for (const auto& item : v->as_array()) {
+            if (!item.is_string()) {
+                fail(item, "key '" + key + "' must be a list of strings");
+            }
+            out.push_back(item.as_string().str);
+        }
+        return out;
+    }
+
+    // A value written as a TOML scalar, kept as text ("1", "-1", "kans").
+    std::string scalar_text(const toml::value& v, const std::string& key) const {
+        if (v.is_string()) {
+            return v.as_string().str;
+        }
+        if (v.is_integer()) {
+            return std::to_string(v.as_integer());
+        }
+        fail(v, "key '" + key + "' must be a string or an integer");
+    }
+
+    Table sub(const std::string& key) {
+        const toml::value* v = find(key);
+        if (v == nullptr) {
+            static const toml::value empty = toml::table{};
+            return Table(empty, m_context + "." + key, m_origin, m_from_flags);
+        }
+        return Table(*v, m_context + "." + key, m_origin, m_from_flags);
+    }
+
+    std::vector<std::string> keys() const {
+        std::vector<std::string> out;
+        for (const auto& [k, v] : m_value.as_table()) {
+            out.push_back(k);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+    const toml::value& value() const { return m_value; }
+    const std::string& context() const { return m_context; }
+
+    // Every key must have been asked for: a misspelt key is an error, not a silent default.
+    void finish() const {
+        for (const std::string& k : keys()) {
+            if (m_used.count(k) == 0) {
+                std::string known;
+                for (const std::string& u : m_used) {
+                    known += (known.empty() ? "" : ", ") + u;
+                }
+                fail(m_value.as_table().at(k), "unknown key '" + k + "' (known here: " + known + ")");
+            }
+        }
+    }
+
+private:
+    const toml::value& m_value;
+    std::string m_context;
+    const std::string& m_origin;
+    bool m_from_flags;
+    std::set<std::string> m_used;
+};
+
+std::string resolve_path(const std::string& path, const std::string& base_dir) {
+    if (path.empty()) {
+        return path;
+    }
+    // GDAL connection strings and virtual file systems are not paths to resolve.
+    const bool connection = path.rfind("PG:", 0) == 0 || path.rfind("/vsi", 0) == 0 || path.find("://") != std::string::npos;
+    if (connection || fs::path(path).is_absolute() || base_dir.empty()) {
+        return path;
+    }
+    return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+SourceSpec read_source(Table& t, const std::string& base_dir) {
+    SourceSpec s;
+    s.path = resolve_path(t.required("source"), base_dir);
+    s.layer = t.str("layer");
+    s.crs = t.str("crs");
+    s.x_field = t.str("x");
+    s.y_field = t.str("y");
+    s.wkt_field = t.str("wkt");
+    if (s.x_field.empty() != s.y_field.empty()) {
+        t.fail(t.value(), "give both 'x' and 'y' (the point columns of a table) or neither");
+    }
+    return s;
+}
+
+Level read_level(Table& t, const std::string& key, const toml::value& at, const std::string& text) {
+    const auto l = parse_level(text);
+    if (!l) {
+        t.fail(at, "unknown level '" + text + "' for '" + key + "' (use block, buurt, wijk, gebied or stadsdeel)");
+    }
+    return *l;
+}
+
+void read_areas(Table areas, Project& p) {
+    for (const std::string& key : areas.keys()) {
+        Table t = areas.sub(key);
+        AreaLevelSpec a;
+        a.level = read_level(areas, key, t.value(), key);
+        a.source = read_source(t, p.base_dir);
+        a.code_field = t.required("code");
+        a.name_field = t.str("name");
+        a.parent_field = t.str("parent");
+        t.finish();
+        if (p.level(a.level) != nullptr) {
+            areas.fail(t.value(), "level '" + std::string(level_name(a.level)) + "' is given twice");
+        }
+        p.levels.push_back(std::move(a));
+    }
+    std::sort(p.levels.begin(), p.levels.end(), [](const auto& a, const auto& b) { return a.level < b.level; });
+}
+
+StreetSpec read_streets(Table t, const std::string& base_dir) {
+    StreetSpec s;
+    s.source = read_source(t, base_dir);
+    s.name_field = t.required("name");
+    s.max_distance = t.number("max_distance", s.max_distance);
+    if (!(s.max_distance >= 0)) {
+        t.fail(t.value(), "max_distance must be zero or more metres");
+    }
+    t.finish();
+    return s;
+}
+
+ObservationSpec read_observations(Table t, const std::string& base_dir, std::size_t index) {
+    ObservationSpec o;
+    o.source = read_source(t, base_dir);
+    o.name = t.str("name", fs::path(o.source.path).stem().string());
+    if (o.name.empty()) {
+        o.name = "observations " + std::to_string(index + 1);
+    }
+    o.id_field = t.str("id");
+    o.split_multipoint = t.boolean("split_multipoint", false);
+
+    Table fields = t.sub("fields");
+    for (const std::string& k : fields.keys()) {
+        const auto role = parse_role(k);
+        if (!role) {
+            fields.fail(fields.value().as_table().at(k), "unknown field role '" + k + "' (use theme, valence, source, session, round, date, text)");
+        }
+        o.fields[*role] = fields.required(k);
+    }
+    fields.finish();
+
+    Table values = t.sub("values");
+    for (const std::string& k : values.keys()) {
+        const auto role = parse_role(k);
+        if (!role) {
+            values.fail(values.value().as_table().at(k), "unknown role '" + k + "' for a value map");
+        }
+        Table map = values.sub(k);
+        for (const std::string& raw : map.keys()) {
+            o.values[*role][raw] = map.scalar_text(*map.find(raw), raw);
+        }
+        map.finish();
+    }
+    values.finish();
+
+    Table defaults = t.sub("defaults");
+    for (const std::string& k : defaults.keys()) {
+        const auto role = parse_role(k);
+        if (!role) {
+            defaults.fail(defaults.value().as_table().at(k), "unknown role '" + k + "' for a default");
+        }
+        o.defaults[*role] = defaults.scalar_text(*defaults.find(k), k);
+    }
+    defaults.finish();
+    t.finish();
+    return o;
+}
+
+IndicatorSpec read_indicators(Table t, const std::string& base_dir) {
+    IndicatorSpec i;
+    i.source = read_source(t, base_dir);
+    const std::string level = t.str("level", "buurt");
+    i.level = read_level(t, "level", t.value(), level);
+    i.code_field = t.required("code");
+    i.fields = t.strings("fields");
+    i.population_field = t.str("population");
+    t.finish();
+    return i;
+}
+
+template <typename F>
+void for_each_table(Table& root, const std::string& key, F&& f) {
+    const toml::value* v = root.find(key);
+    if (v == nullptr) {
+        return;
+    }
+    if (v->is_table()) {  // a single table where an array of tables is expected is fine
+        f(*v, 0);
+        return;
+    }
+    if (!v->is_array()) {
+        root.fail(*v, "'" + key + "' must be a table or an array of tables ([[" + key + "]])");
+    }
+    std::size_t i = 0;
+    for (const auto& item : v->as_array()) {
+        f(item, i++);
+    }
+}
+
+Project parse_root(const toml::value& root, const std::string& origin, const std::string& base_dir, bool from_flags) {
+    Project p;
+    p.origin = origin;
+    p.base_dir = base_dir;
+    Table t(root, "top level", p.origin, from_flags);
+    p.name = t.str("name", p.name);
+    p.crs = t.str("crs", p.crs);
+    p.threads = static_cast<int>(t.number("threads", 0));
+    if (t.find("themes") != nullptr) {
+        p.themes = t.strings("themes");
+    }
+    read_areas(t.sub("areas"), p);
+    if (t.find("streets") != nullptr) {
+        p.streets = read_streets(t.sub("streets"), p.base_dir);
+    }
+    for_each_table(t, "observations", [&](const toml::value& v, std::size_t i) {
+        p.observations.push_back(read_observations(Table(v, "observations #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir, i));
+    });
+    for_each_table(t, "indicators", [&](const toml::value& v, std::size_t i) {
+        p.indicators.push_back(read_indicators(Table(v, "indicators #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir));
+    });
+    Table out = t.sub("output");
+    p.output.gpkg = resolve_path(out.str("gpkg"), p.base_dir);
+    p.output.overwrite = out.boolean("overwrite", false);
+    out.finish();
+    t.finish();
+    return p;
+}
+
+toml::value parse_toml(std::istream& in, const std::string& origin) {
+    try {
+        return toml::parse(in, origin);
+    } catch (const toml::exception& e) {
+        throw config_error(std::string("cannot read project file: ") + e.what());
+    }
+}
+
+// "PATH,key=value,a.b=value" -> {source = PATH, key = value, a = {b = value}}
+toml::value flag_table(const std::string& spec, const std::string& flag) {
+    toml::value table = toml::table{};
+    std::vector<std::string> parts;
+    std::stringstream ss(spec);
+    for (std::string part; std::getline(ss, part, ',');) {
+        parts.push_back(part);
+    }
+    if (parts.empty() || parts[0].empty()) {
+        throw config_error("--" + flag + " needs a source: --" + flag + " PATH[,key=value...]");
+    }
+    table.as_table()["source"] = parts[0];
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        const auto eq = parts[i].find('=');
+        if (eq == std::string::npos || eq == 0) {
+            throw config_error("--" + flag + ": '" + parts[i] + "' is not key=value");
+        }
+        const std::string key = parts[i].substr(0, eq);
+        toml::value* node = &table;
+        std::size_t start = 0;
+        for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+            toml::value& next = node->as_table()[key.substr(start, dot - start)];
+            if (!next.is_table()) {
+                next = toml::table{};
+            }
+            node = &next;
+            start = dot + 1;
+        }
+        node->as_table()[key.substr(start)] = parts[i].substr(eq + 1);
+    }
+    return table;
+}
+
+} // namespace
+
+std::string_view level_name(Level l) { return level_names[static_cast<std::size_t>(l)]; }
+std::string_view level_layer_name(Level l) { return level_layers[static_cast<std::size_t>(l)]; }
+std::string_view level_code_field(Level l) { return level_codes[static_cast<std::size_t>(l)]; }
+std::string_view role_name(Role r) { return role_names[static_cast<std::size_t>(r)]; }
+
+std::optional<Level> parse_level(std::string_view s) {
+    if (s == "bouwblok" || s == "bouwblokken" || s == "blocks") {
+        return Level::block;
+    }
+    for (Level l : all_levels) {
+        if (level_name(l) == s || level_layer_name(l) == s) {
+            return l;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string SourceSpec::display() const { return layer.empty() ? path : path + " (layer " + layer + ")"; }
+
+const AreaLevelSpec* Project::level(Level l) const {
+    for (const auto& a : levels) {
+        if (a.level == l) {
+            return &a;
+        }
+    }
+    return nullptr;
+}
+
+Project parse_project(const std::string& toml_text, const std::string& origin, const std::string& base_dir) {
+    std::istringstream in(toml_text);
+    return parse_root(parse_toml(in, origin), origin, base_dir, false);
+}
+
+Project load_project(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw config_error(path + ": cannot open the project file");
+    }
+    const std::string base = fs::absolute(path).parent_path().string();
+    return parse_root(parse_toml(in, path), path, base, false);
+}
+
+Project project_from_settings(const FlagSettings& s) {
+    Project p;
+    if (!s.project_file.empty()) {
+        p = load_project(s.project_file);
+    } else {
+        p.origin = "command line";
+        p.base_dir = fs::current_path().string();
+    }
+    // Flags are parsed as a TOML document of their own, then merged: they add to or replace the file's.
+    toml::value root = toml::table{};
+    auto& top = root.as_table();
+    if (!s.crs.empty()) {
+        top["crs"] = s.crs;
+    }
+    if (s.threads >= 0) {
+        top["threads"] = s.threads;
+    }
+    toml::value areas = toml::table{};
+    for (const std::string& a : s.areas) {
+        const auto eq = a.find('=');
+        if (eq == std::string::npos) {
+            throw config_error("--area needs LEVEL=PATH[,code=FIELD,...], got '" + a + "'");
+        }
+        areas.as_table()[a.substr(0, eq)] = flag_table(a.substr(eq + 1), "area");
+    }
+    top["areas"] = areas;
+    if (!s.streets.empty()) {
+        top["streets"] = flag_table(s.streets, "streets");
+    }
+    toml::array obs;
+    for (const std::string& o : s.observations) {
+        obs.push_back(flag_table(o, "observations"));
+    }
+    top["observations"] = obs;
+    toml::array ind;
+    for (const std::string& i : s.indicators) {
+        ind.push_back(flag_table(i, "indicators"));
+    }
+    top["indicators"] = ind;
+    const std::string cwd = fs::current_path().string();
+    Project flags = parse_root(root, "command line", cwd, true);
+
+    if (!s.crs.empty()) {
+        p.crs = flags.crs;
+    }
+    if (s.threads >= 0) {
+        p.threads = flags.threads;
+    }
+    for (auto& a : flags.levels) {
+        std::erase_if(p.levels, [&](const auto& x) { return x.level == a.level; });
+        p.levels.push_back(std::move(a));
+    }
+    std::sort(p.levels.begin(), p.levels.end(), [](const auto& a, const auto& b) { return a.level < b.level; });
+    if (flags.streets) {
+        p.streets = std::move(flags.streets);
+    }
+    for (auto& o : flags.observations) {
+        p.observations.push_back(std::move(o));
+    }
+    for (auto& i : flags.indicators) {
+        p.indicators.push_back(std::move(i));
+    }
+    if (!s.output.empty()) {
+        p.output.gpkg = fs::absolute(s.output).lexically_normal().string();
+    }
+    p.output.overwrite = p.output.overwrite || s.overwrite;
+    if (p.levels.empty()) {
+        throw config_error(p.origin + ": no area levels given ([areas.buurt] in the project file or --area buurt=PATH,code=FIELD)");
+    }
+    return p;
+}
+
+} // namespace buurt
