@@ -48,6 +48,8 @@ or replace the file's settings. A flag's value is a source followed by the TOML 
                         (repeatable)
   --indicators PATH,level=buurt,code=F[,population=F][,fields=a;b;c]   (repeatable)
   --crs CRS             project CRS (default EPSG:28992)
+  --styles DIR          style definitions (default: the styles/ of this installation)
+  --layers DIR          thematic layer definitions (default: the layers/ of this installation)
   --threads N           join threads (default: one per core)
   --json                print the report as JSON on standard output
   --quiet               no progress on the terminal
@@ -86,6 +88,8 @@ Args parse(const std::string& command, const std::vector<std::string>& argv) {
         {"--observations", [&](const std::string& v) { s.observations.push_back(v); }},
         {"--indicators", [&](const std::string& v) { s.indicators.push_back(v); }},
         {"--crs", [&](const std::string& v) { s.crs = v; }},
+        {"--styles", [&](const std::string& v) { s.styles_dir = v; }},
+        {"--layers", [&](const std::string& v) { s.layers_dir = v; }},
         {"--threads",
          [&](const std::string& v) {
              try {

@@ -22,6 +22,7 @@ OGRwkbGeometryType ogr_type(GeometryType t) {
     switch (t) {
         case GeometryType::none: return wkbNone;
         case GeometryType::point: return wkbPoint;
+        case GeometryType::multi_point: return wkbMultiPoint;
         case GeometryType::line: return wkbLineString;
         case GeometryType::polygon: return wkbPolygon;
         case GeometryType::multi_line: return wkbMultiLineString;
@@ -103,7 +104,7 @@ void LayerWriter::set_geometry(const geos::Geometry& g) {
         throw output_error("cannot convert a geometry for layer " + std::string(m_impl->layer->GetName()));
     }
     const OGRwkbGeometryType want = m_impl->layer->GetGeomType();
-    if (want == wkbMultiPolygon || want == wkbMultiLineString) {
+    if (want == wkbMultiPolygon || want == wkbMultiLineString || want == wkbMultiPoint) {
         out = OGRGeometryFactory::forceTo(out, want);
     }
     m_impl->feature->SetGeometryDirectly(out);
@@ -203,6 +204,24 @@ void GpkgWriter::execute_sql(const std::string& sql) {
         throw output_error(m_impl->temp + ": SQL failed: " + capture.last_error());
     }
 }
+
+std::vector<std::optional<std::string>> GpkgWriter::column_values(const std::string& table, const std::string& field, const std::string& where) {
+    m_impl->end();
+    const std::string sql = "SELECT \"" + field + "\" FROM \"" + table + "\"" + (where.empty() ? "" : " WHERE " + where) + " ORDER BY fid";
+    gdal::ErrorCapture capture;
+    OGRLayer* result = m_impl->ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (result == nullptr) {
+        throw config_error("cannot read " + table + "." + field + (where.empty() ? "" : " where " + where) + ": " + capture.last_error());
+    }
+    std::vector<std::optional<std::string>> out;
+    for (OGRFeatureUniquePtr f(result->GetNextFeature()); f; f.reset(result->GetNextFeature())) {
+        out.push_back(f->IsFieldSetAndNotNull(0) ? std::optional<std::string>(f->GetFieldAsString(0)) : std::nullopt);
+    }
+    m_impl->ds->ReleaseResultSet(result);
+    return out;
+}
+
+bool GpkgWriter::has_table(const std::string& table) const { return m_impl->ds->GetLayerByName(table.c_str()) != nullptr; }
 
 void GpkgWriter::commit() {
     Impl& m = *m_impl;

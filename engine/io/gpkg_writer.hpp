@@ -3,6 +3,7 @@
 // renamed over the target only by commit(). A run that fails or is killed leaves the old output as it was.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,7 @@
 namespace buurt::io {
 
 enum class FieldType { integer, real, text };
-enum class GeometryType { none, point, line, polygon, multi_line, multi_polygon, any };
+enum class GeometryType { none, point, multi_point, line, polygon, multi_line, multi_polygon, any };
 
 struct FieldDef {
     std::string name;
@@ -51,6 +52,10 @@ public:
     void metadata(const std::string& key, const std::string& value);
     // Runs SQL on the open GeoPackage (SQLite dialect): for tables GDAL has no API for (layer_styles...).
     void execute_sql(const std::string& sql);
+
+    // The values of one column of a written table, as text (NULL as empty optional), in fid order.
+    std::vector<std::optional<std::string>> column_values(const std::string& table, const std::string& field, const std::string& where);
+    bool has_table(const std::string& table) const;
 
     // Builds the spatial indexes, closes, checks for errors, fsyncs and renames into place.
     void commit();

@@ -3,12 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <cmath>
 #include <ctime>
 #include <exception>
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "engine/aggregate/tally.hpp"
@@ -22,6 +25,9 @@
 #include "engine/io/read_observations.hpp"
 #include "engine/io/read_streets.hpp"
 #include "engine/join/joiner.hpp"
+#include "engine/qgis/qgis.hpp"
+#include "engine/style/style.hpp"
+#include "engine/style/symbology.hpp"
 
 namespace buurt {
 
@@ -108,47 +114,51 @@ int write_tally(io::LayerWriter& w, int i, const Tally& t) {
     return i;
 }
 
+// Observations go to one table per geometry type: QGIS styles a table by one geometry type, and
+// analysts expect points to be points. Multi-points (kept whole) get a table only when there are any.
 class ObservationLayers {
 public:
-    ObservationLayers(io::GpkgWriter& w, const Project& p, const Areas& areas, const std::vector<io::ObservationReader>& readers) : m_areas(areas) {
-        std::vector<FieldDef> f{{"obs_id", FieldType::text},   {"input", FieldType::text},    {"kind", FieldType::text},
-                                {"theme", FieldType::text},    {"valence", FieldType::integer}, {"source", FieldType::text},
-                                {"session", FieldType::text},  {"round", FieldType::text},    {"obs_date", FieldType::text},
-                                {"obs_text", FieldType::text}, {"repaired", FieldType::integer}, {"finest_level", FieldType::text},
-                                {"finest_code", FieldType::text}};
+    ObservationLayers(io::GpkgWriter& w, const Project& p, const Areas& areas, const std::vector<io::ObservationReader>& readers)
+        : m_writer(w), m_areas(areas) {
+        m_fields = {{"obs_id", FieldType::text},   {"input", FieldType::text},      {"kind", FieldType::text},
+                    {"theme", FieldType::text},    {"valence", FieldType::integer}, {"source", FieldType::text},
+                    {"session", FieldType::text},  {"round", FieldType::text},      {"obs_date", FieldType::text},
+                    {"obs_text", FieldType::text}, {"repaired", FieldType::integer}, {"finest_level", FieldType::text},
+                    {"finest_code", FieldType::text}};
         for (const auto& level : areas.levels) {
-            f.push_back({std::string(level_code_field(level.level)), FieldType::text});
+            m_fields.push_back({std::string(level_code_field(level.level)), FieldType::text});
         }
         for (const char* n : {"outside", "boundary_rule"}) {
-            f.push_back({n, FieldType::integer});
+            m_fields.push_back({n, FieldType::integer});
         }
-        f.push_back({"street", FieldType::text});
-        f.push_back({"street_dist_m", FieldType::real});
-        m_first_input_field = static_cast<int>(f.size());
+        m_fields.push_back({"street", FieldType::text});
+        m_fields.push_back({"street_dist_m", FieldType::real});
         // The inputs' own fields, as text, under "in_" so they never collide with ours.
         std::map<std::string, int> column;
         for (const auto& r : readers) {
             std::vector<int> map;
             for (const auto& name : r.info().fields) {
-                auto [it, added] = column.emplace(name, static_cast<int>(f.size()));
+                auto [it, added] = column.emplace(name, static_cast<int>(m_fields.size()));
                 if (added) {
-                    f.push_back({"in_" + name, FieldType::text});
+                    m_fields.push_back({"in_" + name, FieldType::text});
                 }
                 map.push_back(it->second);
             }
             m_input_columns.push_back(std::move(map));
         }
-        m_obs.emplace(w.layer("observations", io::GeometryType::any, f, "Every observation with the areas and street it was joined to"));
+        m_points.emplace(w.layer("observations", io::GeometryType::point, m_fields, "Point observations with the areas and street they were joined to"));
+        m_lines.emplace(w.layer("observation_lines", io::GeometryType::multi_line, m_fields, "Line observations; their shares per area are in observation_shares"));
+        m_polygons.emplace(w.layer("observation_areas", io::GeometryType::multi_polygon, m_fields, "Polygon observations; their shares per area are in observation_shares"));
         m_shares.emplace(w.layer("observation_shares", io::GeometryType::none,
                                  {{"obs_id", FieldType::text}, {"input", FieldType::text}, {"level", FieldType::text}, {"code", FieldType::text}, {"share", FieldType::real}},
-                                 "Lines and polygons: the share of each observation per area (finest level; the rest credited to coarser levels)"));
+                                 "Lines, polygons and multi-points: the share of each observation per area (finest level; the rest credited to coarser levels)"));
         for (const auto& spec : p.observations) {
             m_input_names.push_back(spec.name);
         }
     }
 
     void write(const Observation& o, const JoinResult& r, const Streets* streets) {
-        io::LayerWriter& w = *m_obs;
+        io::LayerWriter& w = layer_for(o.kind);
         int i = 0;
         w.set(i++, o.id);
         w.set(i++, m_input_names[o.input]);
@@ -197,10 +207,24 @@ public:
     }
 
 private:
+    io::LayerWriter& layer_for(Kind kind) {
+        switch (kind) {
+            case Kind::point: return *m_points;
+            case Kind::line: return *m_lines;
+            case Kind::polygon: return *m_polygons;
+            case Kind::multipoint: break;
+        }
+        if (!m_multipoints) {
+            m_multipoints.emplace(m_writer.layer("observation_multipoints", io::GeometryType::multi_point, m_fields,
+                                                 "Observations marked at several places at once (kept whole, equal shares per place)"));
+        }
+        return *m_multipoints;
+    }
+
+    io::GpkgWriter& m_writer;
     const Areas& m_areas;
-    std::optional<io::LayerWriter> m_obs;
-    std::optional<io::LayerWriter> m_shares;
-    int m_first_input_field = 0;
+    std::vector<FieldDef> m_fields;
+    std::optional<io::LayerWriter> m_points, m_lines, m_polygons, m_multipoints, m_shares;
     std::vector<std::vector<int>> m_input_columns;
     std::vector<std::string> m_input_names;
 };
@@ -361,6 +385,51 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
     w.metadata("buurtbalans_version", version);
 }
 
+std::string data_dir(const std::string& configured, const char* sub) {
+    if (!configured.empty()) {
+        return configured;
+    }
+    const char* env = std::getenv("BUURTBALANS_DATA");
+    return (std::filesystem::path(env != nullptr && *env != '\0' ? env : default_data_dir) / sub).string();
+}
+
+// Every thematic layer of layers/ whose table this run wrote: a style in layer_styles, a layer in the
+// embedded QGIS project. Classes come from this run's data.
+long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& in, const std::map<std::string, style::Geometry>& tables) {
+    const style::Library lib = style::load_library(data_dir(p.styles_dir, "styles"), data_dir(p.layers_dir, "layers"));
+    std::vector<qgis::StyleRow> rows;
+    std::vector<qgis::ProjectLayer> project_layers;
+    std::set<std::string> has_default;
+    for (const auto& layer : lib.layers) {
+        const auto t = tables.find(layer.table);
+        if (t == tables.end()) {
+            continue;  // e.g. blocks when the project has no block level
+        }
+        const auto values = w.column_values(layer.table, layer.field, layer.filter);
+        style::Symbology sym = style::build_symbology(layer, lib, t->second, values, p.themes);
+        const bool is_default = layer.is_default && has_default.insert(layer.table).second;
+        rows.push_back({sym, is_default});
+        project_layers.push_back({std::move(sym), layer.group, layer.visible});
+    }
+    // The project lists groups in the order of their first layer, layers in their order within a group.
+    std::stable_sort(project_layers.begin(), project_layers.end(), [&](const auto& a, const auto& b) {
+        auto first = [&](const std::string& g) {
+            return std::find_if(project_layers.begin(), project_layers.end(), [&](const auto& l) { return l.group == g; }) - project_layers.begin();
+        };
+        return first(a.group) < first(b.group);
+    });
+    qgis::store_styles(w, rows);
+    const int focus = std::max(0, in.areas.index_of(Level::buurt));
+    geos::Envelope extent = in.areas.levels[focus].areas.empty() ? geos::Envelope{} : in.areas.levels[focus].areas.front().envelope;
+    for (const auto& a : in.areas.levels[focus].areas) {
+        extent = {std::min(extent.min_x, a.envelope.min_x), std::min(extent.min_y, a.envelope.min_y), std::max(extent.max_x, a.envelope.max_x),
+                  std::max(extent.max_y, a.envelope.max_y)};
+    }
+    const std::string file_name = std::filesystem::path(p.output.gpkg).filename().string();
+    qgis::store_project(w, "buurtbalans", qgis::project_qgs({p.name, file_name, p.crs, extent}, project_layers));
+    return static_cast<long long>(rows.size());
+}
+
 void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observation>& batch, std::vector<JoinResult>& results) {
     const std::size_t n = workers.size();
     const std::size_t chunk = (batch.size() + n - 1) / n;
@@ -476,6 +545,22 @@ Report run(const Project& project, const JobOptions& options) {
     if (streets != nullptr) {
         write_streets_layer(writer, project, *streets, agg);
     }
+    std::map<std::string, style::Geometry> tables;
+    for (const auto& level : in.areas.levels) {
+        tables.emplace(level_layer_name(level.level), style::Geometry::polygon);
+    }
+    if (streets != nullptr) {
+        tables.emplace("streets", style::Geometry::line);
+    }
+    if (layers) {
+        tables.emplace("observations", style::Geometry::point);
+        tables.emplace("observation_lines", style::Geometry::line);
+        tables.emplace("observation_areas", style::Geometry::polygon);
+        if (writer.has_table("observation_multipoints")) {
+            tables.emplace("observation_multipoints", style::Geometry::point);
+        }
+    }
+    r.counts["qgis_styles"] = write_qgis_styles(writer, project, in, tables);
     write_run_report(writer, r);
     write_provenance(writer, project, r);
     writer.commit();

@@ -340,6 +340,8 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
     p.name = t.str("name", p.name);
     p.crs = t.str("crs", p.crs);
     p.threads = static_cast<int>(t.number("threads", 0));
+    p.styles_dir = resolve_path(t.str("styles"), p.base_dir);
+    p.layers_dir = resolve_path(t.str("layers"), p.base_dir);
     if (t.find("themes") != nullptr) {
         p.themes = t.strings("themes");
     }
@@ -507,6 +509,12 @@ Project project_from_settings(const FlagSettings& s) {
     }
     for (auto& i : flags.indicators) {
         p.indicators.push_back(std::move(i));
+    }
+    if (!s.styles_dir.empty()) {
+        p.styles_dir = fs::absolute(s.styles_dir).lexically_normal().string();
+    }
+    if (!s.layers_dir.empty()) {
+        p.layers_dir = fs::absolute(s.layers_dir).lexically_normal().string();
     }
     if (!s.output.empty()) {
         p.output.gpkg = fs::absolute(s.output).lexically_normal().string();

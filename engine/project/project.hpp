@@ -85,6 +85,8 @@ struct Project {
     std::vector<std::string> themes{"groen", "spelen", "overlast", "veiligheid", "vuil", "verkeer", "wonen", "voorzieningen", "ontmoeten"};
     OutputSpec output;
     int threads = 0;  // 0: one per core
+    std::string styles_dir;  // styles/ and layers/ to use; empty: $BUURTBALANS_DATA or the built-in ones
+    std::string layers_dir;
 
     const AreaLevelSpec* level(Level l) const;
 };
@@ -104,6 +106,8 @@ struct FlagSettings {
     std::vector<std::string> observations;  // "PATH,theme=..,valence=..,values.valence.kans=1,.."
     std::vector<std::string> indicators;    // "PATH,level=buurt,code=..,population=.."
     std::string output;
+    std::string styles_dir;
+    std::string layers_dir;
     bool overwrite = false;
     int threads = -1;
 };

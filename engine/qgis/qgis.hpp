@@ -1,0 +1,44 @@
+#pragma once
+// What QGIS reads from a GeoPackage: default styles in `layer_styles` (QML + SLD, as QGIS 3.22 writes
+// them) and a project in `qgis_projects` (QgsGeoPackageProjectStorage: hex text of a .qgz).
+
+#include <string>
+#include <vector>
+
+#include "engine/geos/geos.hpp"
+#include "engine/style/symbology.hpp"
+
+namespace buurt::io {
+class GpkgWriter;
+}
+
+namespace buurt::qgis {
+
+std::string qml(const style::Symbology& s);
+std::string sld(const style::Symbology& s);
+
+struct ProjectLayer {
+    style::Symbology symbology;
+    std::string group;
+    bool visible = true;
+};
+
+struct ProjectInfo {
+    std::string title;
+    std::string gpkg_file_name;  // the final name: QGIS finds layers by it ("./name.gpkg|layername=...")
+    std::string crs;             // project CRS as the user gave it
+    geos::Envelope extent;
+};
+
+std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>& layers);
+
+// Writes layer_styles (creating it the way QGIS does) and one row per symbology; `is_default` marks the
+// table's default style. Then stores the project under `project_name`.
+struct StyleRow {
+    style::Symbology symbology;
+    bool is_default = false;
+};
+void store_styles(io::GpkgWriter& w, const std::vector<StyleRow>& rows);
+void store_project(io::GpkgWriter& w, const std::string& project_name, const std::string& qgs_xml);
+
+} // namespace buurt::qgis
