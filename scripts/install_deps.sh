@@ -14,6 +14,8 @@ PKGS=(
   libtoml11-dev nlohmann-json3-dev           # project file parser, JSON reports
   libssl-dev                                 # SHA-256 of inputs for provenance
   libsqlite3-dev sqlite3                     # direct GeoPackage table access (styles, metadata)
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core   # printed maps: PDF/SVG/PNG, text layout, embedded fonts
+  poppler-utils                              # pdftotext/pdffonts/pdftoppm: tests read printed maps back
   python3-numpy python3-shapely python3-geopandas   # reference computations in tests
 )
 for arg in "$@"; do
