@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 t0=$SECONDS
 step() { echo "== $* ($((SECONDS - t0)) s)"; }
 
-step "installing Debian packages"
-scripts/install_deps.sh
+step "installing Debian packages (with QGIS for the styled-GeoPackage checks)"
+scripts/install_deps.sh --with-qgis
 step "building with tests (build-test/)"
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUURT_TESTS=ON >/dev/null
 cmake --build build-test -j"$(nproc)"

@@ -44,5 +44,7 @@ struct Command {
 // Each command file defines one of these.
 Command validate_command();
 Command run_command();
+Command streets_command();
+Command street_command();
 
 } // namespace buurt::cli

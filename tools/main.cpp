@@ -13,7 +13,9 @@ namespace {
 
 enum ExitCode : int { ok = 0, usage = 2, config = 3, input = 4, output = 5, internal = 10 };
 
-std::vector<buurt::cli::Command> commands() { return {buurt::cli::validate_command(), buurt::cli::run_command()}; }
+std::vector<buurt::cli::Command> commands() {
+    return {buurt::cli::validate_command(), buurt::cli::run_command(), buurt::cli::streets_command(), buurt::cli::street_command()};
+}
 
 void print_help(const std::vector<buurt::cli::Command>& all) {
     std::cout << "buurtbalans - the Buurtbalans engine: observations joined to blocks, buurten and streets\n\n"

@@ -15,13 +15,14 @@ int Tally::sources_heard() const {
     return static_cast<int>(std::count_if(sources.begin(), sources.begin() + 3, [](double v) { return v > 0; }));
 }
 
-Aggregator::Aggregator(const Areas& areas, std::size_t streets, const std::vector<std::string>& themes) : m_themes(themes) {
+Aggregator::Aggregator(const Areas& areas, std::size_t streets, std::size_t pieces, const std::vector<std::string>& themes) : m_themes(themes) {
     Tally empty;
     empty.themes.assign(themes.size() + 1, 0.0);
     for (const auto& level : areas.levels) {
         m_levels.emplace_back(level.areas.size(), empty);
     }
     m_streets.assign(streets, empty);
+    m_pieces.assign(pieces, empty);
     m_per_level.assign(areas.levels.size(), 0);
 }
 
@@ -77,6 +78,7 @@ void Aggregator::add(const Observation& o, const JoinResult& r) {
     if (r.street >= 0) {
         ++m_with_street;
         count(m_streets[r.street], o, 1.0, point, theme, source);
+        count(m_pieces[r.piece], o, 1.0, point, theme, source);
     }
 }
 

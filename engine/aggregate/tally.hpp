@@ -32,12 +32,13 @@ struct Tally {
 
 class Aggregator {
 public:
-    Aggregator(const Areas& areas, std::size_t streets, const std::vector<std::string>& themes);
+    Aggregator(const Areas& areas, std::size_t streets, std::size_t pieces, const std::vector<std::string>& themes);
 
     void add(const Observation& o, const JoinResult& r);
 
     const Tally& area(int level, int index) const { return m_levels[level][index]; }
     const Tally& street(int index) const { return m_streets[index]; }
+    const Tally& piece(int index) const { return m_pieces[index]; }
     long long outside() const { return m_outside; }
     long long partly_outside() const { return m_partly_outside; }
     long long tie_broken() const { return m_tie_broken; }
@@ -52,6 +53,7 @@ private:
     std::vector<std::string> m_themes;
     std::vector<std::vector<Tally>> m_levels;
     std::vector<Tally> m_streets;
+    std::vector<Tally> m_pieces;
     std::vector<long long> m_per_level;  // observations whose finest level is this one
     long long m_outside = 0;
     long long m_partly_outside = 0;

@@ -154,6 +154,22 @@ std::string to_wkt(const Geometry& g, int decimals) {
 
 Geometry point(double x, double y) { return Geometry(check(GEOSGeom_createPointFromXY_r(h(), x, y), "create point")); }
 
+Geometry line_string(const std::vector<std::pair<double, double>>& vertices) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h(), static_cast<unsigned>(vertices.size()), 2);
+    if (seq == nullptr) {
+        fail("coordinate sequence");
+    }
+    for (std::size_t i = 0; i < vertices.size(); ++i) {
+        if (GEOSCoordSeq_setXY_r(h(), seq, static_cast<unsigned>(i), vertices[i].first, vertices[i].second) == 0) {
+            GEOSCoordSeq_destroy_r(h(), seq);
+            fail("set coordinate");
+        }
+    }
+    return Geometry(check(GEOSGeom_createLineString_r(h(), seq), "create line"));  // takes the sequence
+}
+
+Geometry centroid(const Geometry& g) { return Geometry(check(GEOSGetCentroid_r(h(), g.get()), "centroid")); }
+
 Geometry polygon_from_envelope(const Envelope& e) {
     return Geometry(check(GEOSGeom_createRectangle_r(h(), e.min_x, e.min_y, e.max_x, e.max_y), "create rectangle"));
 }

@@ -68,6 +68,8 @@ Geometry from_wkt(std::string_view wkt);
 std::vector<unsigned char> to_wkb(const Geometry& g);
 std::string to_wkt(const Geometry& g, int decimals = 3);
 Geometry point(double x, double y);
+Geometry line_string(const std::vector<std::pair<double, double>>& vertices);
+Geometry centroid(const Geometry& g);
 Geometry polygon_from_envelope(const Envelope& e);
 
 Type type(const Geometry& g);

@@ -42,7 +42,15 @@ void fsync_file(const std::string& path) {
 
 } // namespace
 
+struct PendingRaster {
+    std::string name, description;
+    double min_x, max_y, cell;
+    int cols, rows;
+    std::vector<float> values;
+};
+
 struct GpkgWriter::Impl {
+    std::vector<PendingRaster> rasters;
     std::string target;
     std::string temp;
     GDALDatasetUniquePtr ds;
@@ -223,6 +231,41 @@ std::vector<std::optional<std::string>> GpkgWriter::column_values(const std::str
 
 bool GpkgWriter::has_table(const std::string& table) const { return m_impl->ds->GetLayerByName(table.c_str()) != nullptr; }
 
+void GpkgWriter::raster(const std::string& name, double min_x, double max_y, double cell, int cols, int rows, std::vector<float> values,
+                        const std::string& description) {
+    m_impl->rasters.push_back({name, description, min_x, max_y, cell, cols, rows, std::move(values)});
+}
+
+namespace {
+
+// GDAL writes a Float32 GeoPackage raster as TIFF tiles with the gridded-coverage extension.
+void write_raster(const std::string& path, const PendingRaster& r, const OGRSpatialReference& srs) {
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    CPLStringList options;
+    options.AddString("APPEND_SUBDATASET=YES");
+    options.AddString(("RASTER_TABLE=" + r.name).c_str());
+    options.AddString(("RASTER_DESCRIPTION=" + r.description).c_str());
+    options.AddString("TILE_FORMAT=TIFF");
+    gdal::ErrorCapture capture;
+    GDALDatasetUniquePtr ds(driver->Create(path.c_str(), r.cols, r.rows, 1, GDT_Float32, options.List()));
+    if (!ds) {
+        throw output_error("cannot add raster " + r.name + " to " + path + ": " + capture.last_error());
+    }
+    double transform[6] = {r.min_x, r.cell, 0, r.max_y, 0, -r.cell};
+    ds->SetGeoTransform(transform);
+    ds->SetSpatialRef(&srs);
+    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, r.cols, r.rows, const_cast<float*>(r.values.data()), r.cols, r.rows, GDT_Float32, 0, 0,
+                                       nullptr) != CE_None) {
+        throw output_error("cannot write raster " + r.name + ": " + capture.last_error());
+    }
+    ds.reset();
+    if (!capture.errors().empty()) {
+        throw output_error("cannot finish raster " + r.name + ": " + capture.last_error());
+    }
+}
+
+} // namespace
+
 void GpkgWriter::commit() {
     Impl& m = *m_impl;
     m.end();
@@ -233,6 +276,11 @@ void GpkgWriter::commit() {
     m.ds.reset();  // GDAL 3.6: GDALClose returns nothing; errors show up in the capture
     if (!capture.errors().empty()) {
         throw output_error("cannot finish " + m.temp + ": " + capture.last_error());
+    }
+    for (const auto& r : m.rasters) {
+        if (r.cols > 0 && r.rows > 0) {
+            write_raster(m.temp, r, m.srs);
+        }
     }
     fsync_file(m.temp);
     std::error_code ec;

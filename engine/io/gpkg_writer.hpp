@@ -57,6 +57,10 @@ public:
     std::vector<std::optional<std::string>> column_values(const std::string& table, const std::string& field, const std::string& where);
     bool has_table(const std::string& table) const;
 
+    // A single-band Float32 raster table, written into the same GeoPackage when it is committed.
+    void raster(const std::string& name, double min_x, double max_y, double cell, int cols, int rows, std::vector<float> values,
+                const std::string& description);
+
     // Builds the spatial indexes, closes, checks for errors, fsyncs and renames into place.
     void commit();
     const std::string& temporary_path() const;

@@ -75,6 +75,10 @@ IndicatorTable read_indicators(const IndicatorSpec& spec, const Areas& areas, Re
             ++rep.unknown_values["code"][c.empty() ? "(empty)" : c];
             continue;
         }
+        if (table.by_code.count(c) != 0) {
+            rep.skip(c, "code appears twice; the first row is used");
+            continue;
+        }
         std::vector<std::optional<double>> values;
         for (std::size_t i = 0; i < columns.size(); ++i) {
             const int col = columns[i];
@@ -85,10 +89,7 @@ IndicatorTable read_indicators(const IndicatorSpec& spec, const Areas& areas, Re
             }
             values.push_back(v);
         }
-        if (!table.by_code.emplace(c, std::move(values)).second) {
-            rep.skip(c, "code appears twice; the first row is used");
-            continue;
-        }
+        table.by_code.emplace(c, std::move(values));
         ++rep.used;
     }
     // Columns with only text (names, labels) are not indicators: drop them rather than write empty columns.

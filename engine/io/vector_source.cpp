@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 
 #include "engine/core/error.hpp"
 #include "engine/gdal/gdal.hpp"
@@ -20,6 +22,37 @@ bool looks_like_table(const std::string& path) {
         }
     }
     return false;
+}
+
+// GDAL writes dates as 2024/03/14; users and every other tool expect ISO 8601 (2024-03-14).
+std::string field_text(OGRFeature& f, int i) {
+    const OGRFieldType type = f.GetFieldDefnRef(i)->GetType();
+    if (type != OFTDate && type != OFTDateTime && type != OFTTime) {
+        return f.GetFieldAsString(i);
+    }
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, tz = 0;
+    float s = 0;
+    f.GetFieldAsDateTime(i, &y, &mo, &d, &h, &mi, &s, &tz);
+    char buf[64];
+    if (type == OFTDate) {
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+        return buf;
+    }
+    const int whole = static_cast<int>(s);
+    if (type == OFTTime) {
+        std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", h, mi, whole);
+        return buf;
+    }
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, whole);
+    std::string out = buf;
+    if (tz == 100) {
+        out += "Z";  // GDAL's 100 = UTC; 1 = local time, 0 = unknown (no suffix for those)
+    } else if (tz > 1) {
+        const int minutes = (tz - 100) * 15;
+        std::snprintf(buf, sizeof buf, "%+03d:%02d", minutes / 60, std::abs(minutes % 60));
+        out += buf;
+    }
+    return out;
 }
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -109,6 +142,9 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
                           "declares no CRS; say which to assume with crs = \"EPSG:4326\" (or the right code) for this source");
     }
     m.source_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (project_crs.empty()) {
+        return;  // read as stored (an output of ours, already in its project CRS)
+    }
     m.target_srs = gdal::srs_from_user(project_crs);
     if (!m.source_srs.IsSame(&m.target_srs)) {
         gdal::ErrorCapture capture;
@@ -155,7 +191,7 @@ bool VectorSource::next(RawFeature& out) {
     for (int i = 0; i < n; ++i) {
         const bool set = f->IsFieldSetAndNotNull(i) != 0;
         out.null[i] = !set;
-        out.values[i] = set ? f->GetFieldAsString(i) : "";
+        out.values[i] = set ? field_text(*f, i) : "";
     }
     out.geometry.reset();
     out.problem.clear();

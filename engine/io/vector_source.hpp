@@ -33,6 +33,7 @@ struct RawFeature {
 
 class VectorSource {
 public:
+    // An empty project_crs keeps the source's coordinates as they are.
     VectorSource(const SourceSpec& spec, const std::string& project_crs);
     ~VectorSource();
     VectorSource(VectorSource&&) noexcept;

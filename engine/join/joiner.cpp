@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "engine/core/error.hpp"
 
@@ -44,7 +45,8 @@ struct Joiner::Data {
     std::vector<index::BoxIndex> level_index;
     std::vector<std::vector<BMultiPolygon>> boost;  // empty multipolygon: too many vertices, use GEOS prepared
     const Streets* streets = nullptr;
-    index::BoxIndex segment_index;
+    index::BoxIndex segment_index;  // straight stretches of centre lines: fast point-to-street distance
+    index::BoxIndex piece_index;    // pieces: for lines and polygons, and for street surfaces
 };
 
 Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) : m_areas(areas), m_data(std::make_unique<Data>()) {
@@ -70,6 +72,12 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
             env.push_back({std::min(s.x1, s.x2), std::min(s.y1, s.y2), std::max(s.x1, s.x2), std::max(s.y1, s.y2)});
         }
         m_data->segment_index = index::BoxIndex(env);
+        std::vector<geos::Envelope> pieces;
+        pieces.reserve(streets->pieces.size());
+        for (const auto& p : streets->pieces) {
+            pieces.push_back(geos::envelope(p.geometry));
+        }
+        m_data->piece_index = index::BoxIndex(pieces);
     }
 }
 
@@ -157,6 +165,28 @@ struct Joiner::Worker::Impl {
 
     double measure(const geos::Geometry& g, int dim) { return dim == 2 ? geos::area(g) : geos::length(g); }
 
+    void split_by_code(int level, const geos::Geometry& g, int dim, std::vector<std::pair<int, double>>& inside) {
+        const auto& areas = joiner.m_areas.levels[level].areas;
+        std::sort(inside.begin(), inside.end(), [&](const auto& x, const auto& y) { return areas[x.first].code < areas[y.first].code; });
+        std::optional<geos::Geometry> taken;
+        std::vector<std::pair<int, double>> split;
+        for (const auto& [a, m] : inside) {
+            geos::Geometry part = geos::extract_dimension(geos::intersection(areas[a].geometry, g), dim);
+            if (taken) {
+                part = geos::extract_dimension(geos::difference(part, *taken), dim);
+            }
+            const double mine = geos::is_empty(part) ? 0.0 : measure(part, dim);
+            if (mine > piece_epsilon * measure(g, dim)) {
+                split.emplace_back(a, mine);
+            }
+            if (!geos::is_empty(part)) {
+                taken = taken ? geos::unary_union({&*taken, &part}) : std::move(part);
+            }
+        }
+        std::sort(split.begin(), split.end());  // back to index order, as the rest of the join expects
+        inside = std::move(split);
+    }
+
     void join_shape(const Observation& o, JoinResult& out) {
         const auto& levels = joiner.m_areas.levels;
         const int dim = o.kind == Kind::polygon ? 2 : 1;
@@ -166,7 +196,7 @@ struct Joiner::Worker::Impl {
         std::vector<std::vector<std::pair<int, double>>> inside(levels.size());
         for (std::size_t l = 0; l < levels.size(); ++l) {
             joiner.m_data->level_index[l].query(index::to_box(env), hits);
-            double best = 0;
+            double sum = 0;
             for (const std::uint32_t a : hits) {
                 const geos::Prepared& p = prep(static_cast<int>(l), a);
                 double m = 0;
@@ -175,14 +205,22 @@ struct Joiner::Worker::Impl {
                 } else if (p.intersects(o.geometry)) {
                     m = measure(geos::intersection(levels[l].areas[a].geometry, o.geometry), dim);
                 }
-                if (m <= piece_epsilon * total) {
-                    continue;
+                if (m > piece_epsilon * total) {
+                    inside[l].emplace_back(static_cast<int>(a), m);
+                    sum += m;
                 }
-                inside[l].emplace_back(static_cast<int>(a), m);
-                out.level_shares.push_back({static_cast<int>(l), static_cast<int>(a), m / total});
-                if (m > best) {  // hits are in index order, so ties keep the lower index
+            }
+            // More than the whole inside one level: the shape runs along a shared boundary (or areas
+            // overlap). Then each part goes to one area, the smallest code first, as for points.
+            if (sum > total * (1 + 1e-9)) {
+                split_by_code(static_cast<int>(l), o.geometry, dim, inside[l]);
+            }
+            double best = 0;
+            for (const auto& [a, m] : inside[l]) {
+                out.level_shares.push_back({static_cast<int>(l), a, m / total});
+                if (m > best) {  // ties keep the first: the lower index
                     best = m;
-                    out.area[l] = static_cast<int>(a);
+                    out.area[l] = a;
                 }
             }
             if (out.finest < 0 && !inside[l].empty()) {
@@ -267,38 +305,31 @@ struct Joiner::Worker::Impl {
         }
         const double d = joiner.m_data->options.street_distance;
         double best = std::numeric_limits<double>::infinity();
-        int best_street = -1;
-        if (o.kind == Kind::point) {
+        int best_piece = -1;
+        // Streets are sorted by name and pieces by street, so the smaller index wins a tie: deterministic.
+        auto consider = [&](double dist, int piece) {
+            if (dist < best || (dist == best && piece < best_piece)) {
+                best = dist;
+                best_piece = piece;
+            }
+        };
+        if (o.kind == Kind::point && !streets->surfaces) {
             const BPoint p(o.x, o.y);
             joiner.m_data->segment_index.query(BBox(BPoint(o.x - d, o.y - d), BPoint(o.x + d, o.y + d)), hits);
             for (const std::uint32_t s : hits) {
                 const StreetSegment& seg = streets->segments[s];
-                const double dist = bg::distance(p, BSegment(BPoint(seg.x1, seg.y1), BPoint(seg.x2, seg.y2)));
-                // Streets are sorted by name, so the smaller index wins a tie: deterministic.
-                if (dist < best || (dist == best && seg.street < best_street)) {
-                    best = dist;
-                    best_street = seg.street;
-                }
+                consider(bg::distance(p, BSegment(BPoint(seg.x1, seg.y1), BPoint(seg.x2, seg.y2))), seg.piece);
             }
         } else {
-            geos::Envelope env = geos::envelope(o.geometry);
-            joiner.m_data->segment_index.query(BBox(BPoint(env.min_x - d, env.min_y - d), BPoint(env.max_x + d, env.max_y + d)), hits);
-            std::vector<int> candidates;
-            for (const std::uint32_t s : hits) {
-                candidates.push_back(streets->segments[s].street);
-            }
-            std::sort(candidates.begin(), candidates.end());
-            candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-            for (const int s : candidates) {
-                const double dist = geos::distance(o.geometry, streets->streets[s].geometry);
-                if (dist < best) {
-                    best = dist;
-                    best_street = s;
-                }
+            const geos::Envelope env = geos::envelope(o.geometry);
+            joiner.m_data->piece_index.query(BBox(BPoint(env.min_x - d, env.min_y - d), BPoint(env.max_x + d, env.max_y + d)), hits);
+            for (const std::uint32_t piece : hits) {
+                consider(geos::distance(o.geometry, streets->pieces[piece].geometry), static_cast<int>(piece));
             }
         }
-        if (best_street >= 0 && best <= d) {
-            out.street = best_street;
+        if (best_piece >= 0 && best <= d) {
+            out.piece = best_piece;
+            out.street = streets->pieces[best_piece].street;
             out.street_distance = best;
         }
     }
@@ -315,6 +346,7 @@ void Joiner::Worker::join(const Observation& o, JoinResult& out) {
     out.level_shares.clear();
     out.pieces.clear();
     out.street = -1;
+    out.piece = -1;
     out.street_distance = 0;
     switch (o.kind) {
         case Kind::point: m_impl->join_point(o, out); break;

@@ -33,6 +33,7 @@ struct JoinResult {
     std::vector<Share> level_shares;     // shapes: share of the whole per (level, area), every level
     std::vector<Share> pieces;           // shapes: finest pieces + remainders credited to coarser levels; sum 1
     int street = -1;                     // index into Streets::streets
+    int piece = -1;                      // index into Streets::pieces
     double street_distance = 0;
 };
 

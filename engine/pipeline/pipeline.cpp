@@ -19,6 +19,7 @@
 #include "engine/core/sha256.hpp"
 #include "engine/core/version.hpp"
 #include "engine/hierarchy/hierarchy.hpp"
+#include "engine/hotspot/hotspots.hpp"
 #include "engine/io/gpkg_writer.hpp"
 #include "engine/io/read_areas.hpp"
 #include "engine/io/read_indicators.hpp"
@@ -116,6 +117,31 @@ int write_tally(io::LayerWriter& w, int i, const Tally& t) {
 
 // Observations go to one table per geometry type: QGIS styles a table by one geometry type, and
 // analysts expect points to be points. Multi-points (kept whole) get a table only when there are any.
+// Gi* of concerns and of strengths: uncorrected z and p, the class after FDR, and why nothing is
+// classed when the data cannot carry it.
+void gi_fields(std::vector<FieldDef>& f) {
+    for (const char* what : {"concern", "strength"}) {
+        f.push_back({std::string(what) + "_z", FieldType::real});
+        f.push_back({std::string(what) + "_p", FieldType::real});
+        f.push_back({std::string(what) + "_class", FieldType::integer});
+    }
+    f.push_back({"hotspot_status", FieldType::text});
+}
+
+int write_gi(io::LayerWriter& w, int i, const hotspot::Hotspots& h, std::size_t k) {
+    for (const hotspot::GiResult* g : {&h.concern, &h.strength}) {
+        w.set(i++, g->z[k]);
+        w.set(i++, g->p[k]);
+        if (g->sufficient) {
+            w.set(i, static_cast<long long>(g->hot_class[k]));
+        }
+        ++i;
+    }
+    const bool same = h.concern.status == h.strength.status;
+    w.set(i++, same ? h.concern.status : "concerns: " + h.concern.status + "; strengths: " + h.strength.status);
+    return i;
+}
+
 class ObservationLayers {
 public:
     ObservationLayers(io::GpkgWriter& w, const Project& p, const Areas& areas, const std::vector<io::ObservationReader>& readers)
@@ -132,6 +158,7 @@ public:
             m_fields.push_back({n, FieldType::integer});
         }
         m_fields.push_back({"street", FieldType::text});
+        m_fields.push_back({"street_segment", FieldType::integer});
         m_fields.push_back({"street_dist_m", FieldType::real});
         // The inputs' own fields, as text, under "in_" so they never collide with ours.
         std::map<std::string, int> column;
@@ -185,7 +212,8 @@ public:
         w.set(i++, static_cast<long long>(r.tie_broken));
         if (r.street >= 0) {
             w.set(i, streets->streets[r.street].name);
-            w.set(i + 1, r.street_distance);
+            w.set(i + 1, static_cast<long long>(streets->pieces[r.piece].number));
+            w.set(i + 2, r.street_distance);
         }
         const auto& columns = m_input_columns[o.input];
         for (std::size_t k = 0; k < o.attributes.size(); ++k) {
@@ -229,7 +257,8 @@ private:
     std::vector<std::string> m_input_names;
 };
 
-void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, const Aggregator& agg) {
+void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, const Aggregator& agg,
+                       const std::map<int, hotspot::Hotspots>& hotspots) {
     for (std::size_t l = 0; l < in.areas.levels.size(); ++l) {
         const AreaLevel& level = in.areas.levels[l];
         const IndicatorTable* ind = nullptr;
@@ -255,6 +284,10 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
         }
         f.push_back({"known", FieldType::integer});
         f.push_back({"status", FieldType::text});
+        const auto hs = hotspots.find(static_cast<int>(l));
+        if (hs != hotspots.end()) {
+            gi_fields(f);
+        }
         io::LayerWriter lw = w.layer(std::string(level_layer_name(level.level)), io::GeometryType::multi_polygon, f,
                                      "Observations summarised per " + std::string(level_name(level.level)));
         for (std::size_t a = 0; a < level.areas.size(); ++a) {
@@ -296,6 +329,9 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
             }
             lw.set(i++, static_cast<long long>(t.observations() > 0));
             lw.set(i++, std::string(t.observations() > 0 ? "known" : "unknown"));
+            if (hs != hotspots.end()) {
+                write_gi(lw, i, hs->second, a);
+            }
             lw.set_geometry(area.geometry);
             lw.write();
         }
@@ -315,6 +351,42 @@ void write_streets_layer(io::GpkgWriter& w, const Project& p, const Streets& str
         const int i = write_tally(lw, 2, t);
         lw.set(i, street.length_m > 0 ? static_cast<double>(t.observations()) / street.length_m * 100.0 : nan);
         lw.set_geometry(street.geometry);
+        lw.write();
+    }
+}
+
+void write_segments_layer(io::GpkgWriter& w, const Project& p, const Streets& streets, const Aggregator& agg, const hotspot::Hotspots& hs) {
+    std::vector<FieldDef> f{{"name", FieldType::text}, {"segment_no", FieldType::integer}, {"length_m", FieldType::real}};
+    tally_fields(f, p.themes);
+    f.push_back({"per_100m", FieldType::real});
+    gi_fields(f);
+    io::LayerWriter lw = w.layer("street_segments", streets.surfaces ? io::GeometryType::multi_polygon : io::GeometryType::multi_line, f,
+                                 "Streets cut into pieces of about the segment length, with Gi* hotspots of concerns and strengths");
+    for (std::size_t k = 0; k < streets.pieces.size(); ++k) {
+        const StreetPiece& piece = streets.pieces[k];
+        const Tally& t = agg.piece(static_cast<int>(k));
+        lw.set(0, streets.streets[piece.street].name);
+        lw.set(1, static_cast<long long>(piece.number));
+        lw.set(2, piece.length_m);
+        int i = write_tally(lw, 3, t);
+        lw.set(i++, piece.length_m > 0 ? static_cast<double>(t.observations()) / piece.length_m * 100.0 : nan);
+        write_gi(lw, i, hs, k);
+        lw.set_geometry(piece.geometry);
+        lw.write();
+    }
+}
+
+void write_hex_layer(io::GpkgWriter& w, const hotspot::PointCollector& points, const hotspot::Hotspots& hs) {
+    std::vector<FieldDef> f{{"n_points", FieldType::integer}, {"n_concern", FieldType::integer}, {"n_strength", FieldType::integer}};
+    gi_fields(f);
+    io::LayerWriter lw = w.layer("hotspots_hex", io::GeometryType::multi_polygon, f, "Point observations per hexagon, with Gi* hotspots");
+    const hotspot::HexGrid& grid = *points.grid();
+    for (std::size_t k = 0; k < grid.size(); ++k) {
+        lw.set(0, static_cast<long long>(points.hex_total()[k]));
+        lw.set(1, static_cast<long long>(points.hex_concern()[k]));
+        lw.set(2, static_cast<long long>(points.hex_strength()[k]));
+        write_gi(lw, 3, hs, k);
+        lw.set_geometry(grid.polygon(k));
         lw.write();
     }
 }
@@ -354,6 +426,9 @@ void write_run_report(io::GpkgWriter& w, const Report& r) {
     for (const auto& h : r.hierarchy) {
         row("hierarchy", h.kind, nan, h.level + " " + h.code + ": " + h.detail);
     }
+    for (const auto& n : r.hotspot_notes) {
+        row("hotspots", "not classed", nan, n);
+    }
     for (const auto& [k, v] : r.counts) {
         row("join", k, static_cast<double>(v), "");
     }
@@ -385,6 +460,21 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
     w.metadata("buurtbalans_version", version);
 }
 
+// The extent the hexagon grid and heat map cover: the buurten (the level every area analysis is about),
+// else the finest level present.
+geos::Envelope focus_extent(const Areas& areas) {
+    const int focus = std::max(0, areas.index_of(Level::buurt));
+    geos::Envelope e{0, 0, 0, 0};
+    bool first = true;
+    for (const auto& a : areas.levels[focus].areas) {
+        e = first ? a.envelope
+                  : geos::Envelope{std::min(e.min_x, a.envelope.min_x), std::min(e.min_y, a.envelope.min_y), std::max(e.max_x, a.envelope.max_x),
+                                   std::max(e.max_y, a.envelope.max_y)};
+        first = false;
+    }
+    return e;
+}
+
 std::string data_dir(const std::string& configured, const char* sub) {
     if (!configured.empty()) {
         return configured;
@@ -395,7 +485,26 @@ std::string data_dir(const std::string& configured, const char* sub) {
 
 // Every thematic layer of layers/ whose table this run wrote: a style in layer_styles, a layer in the
 // embedded QGIS project. Classes come from this run's data.
-long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& in, const std::map<std::string, style::Geometry>& tables) {
+// The heat map's legend classes: the style's classification over the cells that have any density.
+qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Raster& heat) {
+    std::vector<std::optional<std::string>> values;
+    for (const float v : heat.values) {
+        if (v > 0) {
+            values.emplace_back(std::to_string(v));
+        }
+    }
+    style::ThematicLayer layer;
+    layer.id = "heatmap";
+    layer.table = "heatmap";
+    layer.field = "value";
+    layer.style = "heatmap";
+    layer.title = "Warmtekaart van de waarnemingen";
+    const style::Symbology sym = style::build_symbology(layer, lib, style::Geometry::polygon, values, {});
+    return {"heatmap", "heatmap", layer.title, "Hotspots", sym.rules, 0.7, false};
+}
+
+long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& in, const std::map<std::string, style::Geometry>& tables,
+                            const hotspot::Raster* heat) {
     const style::Library lib = style::load_library(data_dir(p.styles_dir, "styles"), data_dir(p.layers_dir, "layers"));
     std::vector<qgis::StyleRow> rows;
     std::vector<qgis::ProjectLayer> project_layers;
@@ -419,15 +528,28 @@ long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& i
         return first(a.group) < first(b.group);
     });
     qgis::store_styles(w, rows);
-    const int focus = std::max(0, in.areas.index_of(Level::buurt));
-    geos::Envelope extent = in.areas.levels[focus].areas.empty() ? geos::Envelope{} : in.areas.levels[focus].areas.front().envelope;
-    for (const auto& a : in.areas.levels[focus].areas) {
-        extent = {std::min(extent.min_x, a.envelope.min_x), std::min(extent.min_y, a.envelope.min_y), std::max(extent.max_x, a.envelope.max_x),
-                  std::max(extent.max_y, a.envelope.max_y)};
-    }
+    const geos::Envelope extent = focus_extent(in.areas);
     const std::string file_name = std::filesystem::path(p.output.gpkg).filename().string();
-    qgis::store_project(w, "buurtbalans", qgis::project_qgs({p.name, file_name, p.crs, extent}, project_layers));
+    std::vector<qgis::ProjectRaster> rasters;
+    if (heat != nullptr && !heat->values.empty()) {
+        rasters.push_back(heatmap_layer(lib, *heat));
+    }
+    qgis::store_project(w, "buurtbalans", qgis::project_qgs({p.name, file_name, p.crs, extent}, project_layers, rasters));
     return static_cast<long long>(rows.size());
+}
+
+void report_hotspots(Report& r, const std::string& layer, const hotspot::Hotspots& h) {
+    auto count = [](const hotspot::GiResult& g, bool hot) {
+        return static_cast<long long>(std::count_if(g.hot_class.begin(), g.hot_class.end(), [hot](int c) { return hot ? c > 0 : c < 0; }));
+    };
+    r.counts["hotspots_" + layer + "_concern_hot"] = count(h.concern, true);
+    r.counts["hotspots_" + layer + "_concern_cold"] = count(h.concern, false);
+    r.counts["hotspots_" + layer + "_strength_hot"] = count(h.strength, true);
+    r.counts["hotspots_" + layer + "_strength_cold"] = count(h.strength, false);
+    r.counts["hotspots_" + layer + "_band_m"] = std::llround(h.band);
+    if (!h.concern.sufficient || !h.strength.sufficient) {
+        r.hotspot_notes.push_back(layer + ": " + (h.concern.sufficient ? h.strength.status : h.concern.status));
+    }
 }
 
 void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observation>& batch, std::vector<JoinResult>& results) {
@@ -489,7 +611,11 @@ Report run(const Project& project, const JobOptions& options) {
 
     const Streets* streets = in.streets ? &*in.streets : nullptr;
     Joiner joiner(in.areas, streets, JoinOptions{project.streets ? project.streets->max_distance : 0.0});
-    Aggregator agg(in.areas, streets ? streets->streets.size() : 0, project.themes);
+    Aggregator agg(in.areas, streets ? streets->streets.size() : 0, streets ? streets->pieces.size() : 0, project.themes);
+    std::optional<hotspot::PointCollector> points;
+    if (options.hotspots) {
+        points.emplace(focus_extent(in.areas), project.hotspots);
+    }
     std::optional<ObservationLayers> layers;
     if (options.write_observations) {
         layers.emplace(writer, project, in.areas, readers);
@@ -520,6 +646,9 @@ Report run(const Project& project, const JobOptions& options) {
         // Summing and writing stay in input order, so two runs give identical outputs.
         for (std::size_t k = 0; k < batch.size(); ++k) {
             agg.add(batch[k], results[k]);
+            if (points && batch[k].kind == Kind::point) {
+                points->add(batch[k].x, batch[k].y, batch[k].valence);
+            }
             if (layers) {
                 layers->write(batch[k], results[k], streets);
             }
@@ -541,9 +670,33 @@ Report run(const Project& project, const JobOptions& options) {
     for (std::size_t l = 0; l < in.areas.levels.size(); ++l) {
         r.counts["finest_level_" + std::string(level_name(in.areas.levels[l].level))] = agg.per_level(static_cast<int>(l));
     }
-    write_area_layers(writer, project, in, agg);
+    std::map<int, hotspot::Hotspots> area_hotspots;
+    if (options.hotspots) {
+        for (const Level l : project.hotspots.levels) {
+            if (const int idx = in.areas.index_of(l); idx >= 0) {
+                area_hotspots.emplace(idx, hotspot::area_hotspots(in.areas.levels[idx], idx, agg, project.hotspots));
+                report_hotspots(r, std::string(level_layer_name(l)), area_hotspots.at(idx));
+            }
+        }
+    }
+    write_area_layers(writer, project, in, agg, area_hotspots);
     if (streets != nullptr) {
         write_streets_layer(writer, project, *streets, agg);
+        if (options.hotspots) {
+            const hotspot::Hotspots hs = hotspot::piece_hotspots(*streets, agg, *project.streets, project.hotspots);
+            report_hotspots(r, "street_segments", hs);
+            write_segments_layer(writer, project, *streets, agg, hs);
+        }
+    }
+    if (points && points->grid() != nullptr) {
+        const hotspot::Hotspots hs = hotspot::hex_hotspots(*points, project.hotspots);
+        report_hotspots(r, "hex", hs);
+        write_hex_layer(writer, *points, hs);
+    }
+    if (points) {
+        const hotspot::Raster& heat = points->heat();
+        writer.raster("heatmap", heat.min_x, heat.max_y, heat.cell, heat.cols, heat.rows, heat.values,
+                      "Heat map of point observations: quartic kernel, radius " + std::to_string(static_cast<int>(project.hotspots.heat_radius)) + " m");
     }
     std::map<std::string, style::Geometry> tables;
     for (const auto& level : in.areas.levels) {
@@ -551,6 +704,12 @@ Report run(const Project& project, const JobOptions& options) {
     }
     if (streets != nullptr) {
         tables.emplace("streets", style::Geometry::line);
+        if (options.hotspots) {
+            tables.emplace("street_segments", streets->surfaces ? style::Geometry::polygon : style::Geometry::line);
+        }
+    }
+    if (points && points->grid() != nullptr) {
+        tables.emplace("hotspots_hex", style::Geometry::polygon);
     }
     if (layers) {
         tables.emplace("observations", style::Geometry::point);
@@ -560,7 +719,7 @@ Report run(const Project& project, const JobOptions& options) {
             tables.emplace("observation_multipoints", style::Geometry::point);
         }
     }
-    r.counts["qgis_styles"] = write_qgis_styles(writer, project, in, tables);
+    r.counts["qgis_styles"] = write_qgis_styles(writer, project, in, tables, points ? &points->heat() : nullptr);
     write_run_report(writer, r);
     write_provenance(writer, project, r);
     writer.commit();

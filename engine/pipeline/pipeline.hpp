@@ -11,6 +11,7 @@ namespace buurt {
 
 struct JobOptions {
     bool write_observations = true;  // false: only the summaries (the benchmark's "same work as PostGIS")
+    bool hotspots = true;            // Gi*, hexagon grid and heat map
     // Called now and then with a stage name and how many observations are done.
     std::function<void(const std::string& stage, long long done)> progress;
 };

@@ -42,7 +42,7 @@ public:
     }
 
     [[noreturn]] void fail(const toml::value& at, const std::string& what) const {
-        std::string msg = m_origin + ": " + m_context + ": " + what;
+        std::string msg = m_origin + ": " + (m_context.empty() ? "" : "[" + m_context + "] ") + what;
         const auto loc = at.location();
         if (!m_from_flags && loc.line() > 0) {
             msg += " (line " + std::to_string(loc.line()) + ": " + loc.line_str() + ")";
@@ -152,10 +152,12 @@ public:
         const toml::value* v = find(key);
         if (v == nullptr) {
             static const toml::value empty = toml::table{};
-            return Table(empty, m_context + "." + key, m_origin, m_from_flags);
+            return Table(empty, sub_context(key), m_origin, m_from_flags);
         }
-        return Table(*v, m_context + "." + key, m_origin, m_from_flags);
+        return Table(*v, sub_context(key), m_origin, m_from_flags);
     }
+
+    std::string sub_context(const std::string& key) const { return m_context.empty() ? key : m_context + "." + key; }
 
     std::vector<std::string> keys() const {
         std::vector<std::string> out;
@@ -247,8 +249,10 @@ StreetSpec read_streets(Table t, const std::string& base_dir) {
     s.source = read_source(t, base_dir);
     s.name_field = t.required("name");
     s.max_distance = t.number("max_distance", s.max_distance);
-    if (!(s.max_distance >= 0)) {
-        t.fail(t.value(), "max_distance must be zero or more metres");
+    s.segment_length = t.number("segment_length", s.segment_length);
+    s.network_distance = t.number("network_distance", s.network_distance);
+    if (!(s.max_distance >= 0) || !(s.segment_length > 0) || !(s.network_distance >= 0)) {
+        t.fail(t.value(), "max_distance and network_distance must be zero or more metres, segment_length more than zero");
     }
     t.finish();
     return s;
@@ -313,6 +317,27 @@ IndicatorSpec read_indicators(Table t, const std::string& base_dir) {
     return i;
 }
 
+HotspotSpec read_hotspots(Table t) {
+    HotspotSpec h;
+    if (t.find("levels") != nullptr) {
+        h.levels.clear();
+        for (const std::string& name : t.strings("levels")) {
+            h.levels.push_back(read_level(t, "levels", t.value(), name));
+        }
+    }
+    h.area_distance = t.number("distance", h.area_distance);
+    h.hex_size = t.number("hex_size", h.hex_size);
+    h.fdr = t.boolean("fdr", h.fdr);
+    h.min_features = static_cast<int>(t.number("min_features", h.min_features));
+    h.heat_radius = t.number("heat_radius", h.heat_radius);
+    h.heat_cell = t.number("heat_cell", h.heat_cell);
+    if (!(h.area_distance >= 0) || !(h.hex_size >= 0) || !(h.heat_radius > 0) || !(h.heat_cell > 0) || h.min_features < 3) {
+        t.fail(t.value(), "distances must be zero or more, heat_radius and heat_cell more than zero, min_features at least 3");
+    }
+    t.finish();
+    return h;
+}
+
 template <typename F>
 void for_each_table(Table& root, const std::string& key, F&& f) {
     const toml::value* v = root.find(key);
@@ -336,7 +361,7 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
     Project p;
     p.origin = origin;
     p.base_dir = base_dir;
-    Table t(root, "top level", p.origin, from_flags);
+    Table t(root, "", p.origin, from_flags);
     p.name = t.str("name", p.name);
     p.crs = t.str("crs", p.crs);
     p.threads = static_cast<int>(t.number("threads", 0));
@@ -350,11 +375,12 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
         p.streets = read_streets(t.sub("streets"), p.base_dir);
     }
     for_each_table(t, "observations", [&](const toml::value& v, std::size_t i) {
-        p.observations.push_back(read_observations(Table(v, "observations #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir, i));
+        p.observations.push_back(read_observations(Table(v, "[observations] #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir, i));
     });
     for_each_table(t, "indicators", [&](const toml::value& v, std::size_t i) {
-        p.indicators.push_back(read_indicators(Table(v, "indicators #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir));
+        p.indicators.push_back(read_indicators(Table(v, "[indicators] #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir));
     });
+    p.hotspots = read_hotspots(t.sub("hotspots"));
     Table out = t.sub("output");
     p.output.gpkg = resolve_path(out.str("gpkg"), p.base_dir);
     p.output.overwrite = out.boolean("overwrite", false);

@@ -42,7 +42,20 @@ struct AreaLevelSpec {
 struct StreetSpec {
     SourceSpec source;
     std::string name_field;
-    double max_distance = 30.0;  // metres: an observation farther from every street gets none
+    double max_distance = 30.0;     // metres: an observation farther from every street gets none
+    double segment_length = 50.0;   // metres: centre lines are cut into pieces this long for hotspots
+    double network_distance = 0.0;  // metres along the network that make pieces neighbours; 0: default band
+};
+
+// Local Gi* hotspots and the heat map.
+struct HotspotSpec {
+    std::vector<Level> levels{Level::block, Level::buurt};  // area levels that get Gi* fields
+    double area_distance = 0.0;  // distance band between area centroids; 0: default band
+    double hex_size = 100.0;     // hexagon grid cell width (flat to flat); 0: no hexagon layer
+    bool fdr = true;
+    int min_features = 30;
+    double heat_radius = 150.0;  // metres
+    double heat_cell = 10.0;     // metres
 };
 
 // The normalised attributes every observation has, whatever its source calls them.
@@ -82,6 +95,7 @@ struct Project {
     std::optional<StreetSpec> streets;
     std::vector<ObservationSpec> observations;
     std::vector<IndicatorSpec> indicators;
+    HotspotSpec hotspots;
     std::vector<std::string> themes{"groen", "spelen", "overlast", "veiligheid", "vuil", "verkeer", "wonen", "voorzieningen", "ontmoeten"};
     OutputSpec output;
     int threads = 0;  // 0: one per core

@@ -283,8 +283,31 @@ std::string sld(const Symbology& s) {
     return o.str();
 }
 
-std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>& layers) {
+namespace {
+
+std::string raster_renderer(const ProjectRaster& r) {
+    std::ostringstream o;
+    o << "<pipe><rasterrenderer type=\"singlebandpseudocolor\" band=\"1\" opacity=\"" << num(r.opacity) << "\" alphaBand=\"-1\""
+      << " classificationMin=\"" << (r.classes.empty() ? "0" : num(r.classes.front().lower)) << "\" classificationMax=\""
+      << (r.classes.empty() ? "1" : num(r.classes.back().upper)) << "\">"
+      << "<rastershader><colorrampshader colorRampType=\"DISCRETE\" classificationMode=\"2\" clip=\"0\" minimumValue=\""
+      << (r.classes.empty() ? "0" : num(r.classes.front().lower)) << "\" maximumValue=\"" << (r.classes.empty() ? "1" : num(r.classes.back().upper)) << "\">";
+    // DISCRETE: a value gets the colour of the first item whose value is >= it; zero stays transparent.
+    o << "<item alpha=\"0\" value=\"0\" label=\"geen\" color=\"#ffffff\"/>";
+    for (const auto& c : r.classes) {
+        o << "<item alpha=\"255\" value=\"" << num(c.upper) << "\" label=\"" << esc(c.label) << "\" color=\"" << style::hex(c.symbol.fill) << "\"/>";
+    }
+    o << "</colorrampshader></rastershader></rasterrenderer><brightnesscontrast brightness=\"0\" contrast=\"0\"/>"
+      << "<huesaturation saturation=\"0\" grayscaleMode=\"0\" colorizeOn=\"0\"/><rasterresampler maxOversampling=\"2\"/></pipe>";
+    return o.str();
+}
+
+} // namespace
+
+std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>& layers, const std::vector<ProjectRaster>& rasters) {
     const std::string srs = gdal_srs_xml(info.crs);
+    // QGIS keeps a layer's <id> only when it is longer than 10 characters and makes up another otherwise.
+    auto layer_id = [](const std::string& id) { return esc("buurtbalans_" + id); };
     auto source = [&](const Symbology& s) {
         std::string src = "./" + info.gpkg_file_name + "|layername=" + s.table;
         if (!s.filter.empty()) {
@@ -305,19 +328,29 @@ std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>
             tree << "<layer-tree-group name=\"" << esc(l.group) << "\" checked=\"Qt::Checked\" expanded=\"1\">";
             open_group = l.group;
         }
-        tree << "<layer-tree-layer id=\"" << esc(s.layer_id) << "\" name=\"" << esc(s.title) << "\" providerKey=\"ogr\" checked=\""
+        tree << "<layer-tree-layer id=\"" << layer_id(s.layer_id) << "\" name=\"" << esc(s.title) << "\" providerKey=\"ogr\" checked=\""
              << (l.visible ? "Qt::Checked" : "Qt::Unchecked") << "\" expanded=\"1\" source=\"" << esc(source(s)) << "\"/>";
         const char* wkb = s.geometry == Geometry::point ? "Point" : s.geometry == Geometry::line ? "MultiLineString" : "MultiPolygon";
         const char* geom = s.geometry == Geometry::point ? "Point" : s.geometry == Geometry::line ? "Line" : "Polygon";
         maplayers << "<maplayer type=\"vector\" geometry=\"" << geom << "\" wkbType=\"" << wkb
                   << "\" hasScaleBasedVisibilityFlag=\"0\" minScale=\"0\" maxScale=\"0\" readOnly=\"0\">"
-                  << "<id>" << esc(s.layer_id) << "</id><datasource>" << esc(source(s)) << "</datasource>"
+                  << "<id>" << layer_id(s.layer_id) << "</id><datasource>" << esc(source(s)) << "</datasource>"
                   << "<layername>" << esc(s.title) << "</layername><srs>" << srs << "</srs>"
                   << "<provider encoding=\"UTF-8\">ogr</provider>" << style_body(s) << "</maplayer>";
-        order << "<layer id=\"" << esc(s.layer_id) << "\"/>";
+        order << "<layer id=\"" << layer_id(s.layer_id) << "\"/>";
     }
     if (!open_group.empty()) {
         tree << "</layer-tree-group>";
+    }
+    for (const auto& r : rasters) {
+        const std::string src = "GPKG:./" + info.gpkg_file_name + ":" + r.table;
+        tree << "<layer-tree-group name=\"" << esc(r.group) << "\" checked=\"Qt::Checked\" expanded=\"1\"><layer-tree-layer id=\"" << layer_id(r.id)
+             << "\" name=\"" << esc(r.title) << "\" providerKey=\"gdal\" checked=\"" << (r.visible ? "Qt::Checked" : "Qt::Unchecked")
+             << "\" expanded=\"1\" source=\"" << esc(src) << "\"/></layer-tree-group>";
+        maplayers << "<maplayer type=\"raster\" hasScaleBasedVisibilityFlag=\"0\" minScale=\"0\" maxScale=\"0\"><id>" << layer_id(r.id) << "</id>"
+                  << "<datasource>" << esc(src) << "</datasource><layername>" << esc(r.title) << "</layername><srs>" << srs << "</srs>"
+                  << "<provider>gdal</provider>" << raster_renderer(r) << "</maplayer>";
+        order << "<layer id=\"" << layer_id(r.id) << "\"/>";
     }
     const geos::Envelope& e = info.extent;
     std::ostringstream o;

@@ -23,6 +23,17 @@ struct ProjectLayer {
     bool visible = true;
 };
 
+// A single-band raster table of the GeoPackage, drawn with the classes (colours, ranges) of `classes`.
+struct ProjectRaster {
+    std::string id;
+    std::string table;
+    std::string title;
+    std::string group;
+    std::vector<style::Rule> classes;
+    double opacity = 0.7;
+    bool visible = false;
+};
+
 struct ProjectInfo {
     std::string title;
     std::string gpkg_file_name;  // the final name: QGIS finds layers by it ("./name.gpkg|layername=...")
@@ -30,7 +41,7 @@ struct ProjectInfo {
     geos::Envelope extent;
 };
 
-std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>& layers);
+std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>& layers, const std::vector<ProjectRaster>& rasters = {});
 
 // Writes layer_styles (creating it the way QGIS does) and one row per symbology; `is_default` marks the
 // table's default style. Then stores the project under `project_name`.

@@ -87,6 +87,7 @@ std::string to_json_text(const Report& r) {
         j["hierarchy_problems"].push_back({{"level", p.level}, {"code", p.code}, {"kind", p.kind}, {"detail", p.detail}});
     }
     j["counts"] = r.counts;
+    j["hotspot_notes"] = r.hotspot_notes;
     return j.dump(2);
 }
 
@@ -136,6 +137,9 @@ void print_text(const Report& r, std::ostream& out) {
     out << "\nHierarchy problems: " << r.hierarchy.size() << "\n";
     for (const auto& p : r.hierarchy) {
         out << "  " << p.level << " " << p.code << ": " << p.kind << ": " << p.detail << "\n";
+    }
+    for (const auto& n : r.hotspot_notes) {
+        out << "\nHotspots not classed: " << n << "\n";
     }
     if (!r.counts.empty()) {
         out << "\nCounts:\n";

@@ -57,6 +57,7 @@ struct Report {
     std::vector<LevelSummary> levels;
     std::vector<HierarchyProblem> hierarchy;
     std::map<std::string, long long> counts;  // run figures: observations joined, outside, per level...
+    std::vector<std::string> hotspot_notes;   // layers where the data cannot carry a hotspot conclusion
 
     InputReport& add_input(std::string role, const io::SourceInfo& info);
 };

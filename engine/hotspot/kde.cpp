@@ -1,0 +1,66 @@
+#include "engine/hotspot/kde.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/core/error.hpp"
+
+namespace buurt::hotspot {
+
+Raster empty_raster(double min_x, double min_y, double max_x, double max_y, double radius, double cell) {
+    if (!(radius > 0) || !(cell > 0)) {
+        throw config_error("heat map: radius and cell size must be positive");
+    }
+    Raster r;
+    r.cell = cell;
+    r.min_x = min_x - radius;
+    r.max_y = max_y + radius;
+    r.cols = static_cast<int>(std::ceil((max_x - min_x + 2 * radius) / cell));
+    r.rows = static_cast<int>(std::ceil((max_y - min_y + 2 * radius) / cell));
+    constexpr long long max_cells = 200'000'000;  // 800 MB of floats: a cell size this small is a mistake
+    if (static_cast<long long>(r.cols) * r.rows > max_cells) {
+        throw config_error("heat map: " + std::to_string(r.cols) + " x " + std::to_string(r.rows) + " cells is too many; use a larger heat_cell");
+    }
+    r.values.assign(static_cast<std::size_t>(r.cols) * r.rows, 0.0f);
+    return r;
+}
+
+void add_quartic(Raster& r, double x, double y, double radius) {
+    const double cell = r.cell;
+    const int c0 = std::max(0, static_cast<int>(std::floor((x - radius - r.min_x) / cell)));
+    const int c1 = std::min(r.cols - 1, static_cast<int>(std::floor((x + radius - r.min_x) / cell)));
+    const int w0 = std::max(0, static_cast<int>(std::floor((r.max_y - (y + radius)) / cell)));
+    const int w1 = std::min(r.rows - 1, static_cast<int>(std::floor((r.max_y - (y - radius)) / cell)));
+    const double r2 = radius * radius;
+    for (int row = w0; row <= w1; ++row) {
+        const double dy = r.centre_y(row) - y;
+        for (int col = c0; col <= c1; ++col) {
+            const double dx = r.centre_x(col) - x;
+            const double d2 = dx * dx + dy * dy;
+            if (d2 <= r2) {
+                const double t = 1.0 - d2 / r2;
+                r.values[static_cast<std::size_t>(row) * r.cols + col] += static_cast<float>(t * t);
+            }
+        }
+    }
+}
+
+Raster quartic_kde(const std::vector<std::pair<double, double>>& points, double radius, double cell) {
+    if (points.empty()) {
+        return empty_raster(0, 0, 0, 0, radius, cell);
+    }
+    double min_x = points[0].first, max_x = min_x, min_y = points[0].second, max_y = min_y;
+    for (const auto& [x, y] : points) {
+        min_x = std::min(min_x, x);
+        max_x = std::max(max_x, x);
+        min_y = std::min(min_y, y);
+        max_y = std::max(max_y, y);
+    }
+    Raster r = empty_raster(min_x, min_y, max_x, max_y, radius, cell);
+    for (const auto& [x, y] : points) {
+        add_quartic(r, x, y, radius);
+    }
+    return r;
+}
+
+} // namespace buurt::hotspot
