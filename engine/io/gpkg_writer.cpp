@@ -1,6 +1,9 @@
 #include "engine/io/gpkg_writer.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+
+#include <cerrno>
 #include <unistd.h>
 
 #include <cmath>
@@ -30,6 +33,26 @@ OGRwkbGeometryType ogr_type(GeometryType t) {
         case GeometryType::any: return wkbUnknown;
     }
     return wkbUnknown;
+}
+
+// A run that was killed leaves its hidden temporary file; the next run removes it, but never one of
+// a run that is still going (its process id still exists).
+void remove_stale_temporaries(const fs::path& dir, const std::string& prefix) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0) {
+            continue;
+        }
+        std::string pid = name.substr(prefix.size());
+        pid = pid.substr(0, pid.find('-'));  // journal files: .x.gpkg.tmp-123-journal
+        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        if (::kill(std::stoi(pid), 0) != 0 && errno == ESRCH) {
+            fs::remove(entry.path(), ec);
+        }
+    }
 }
 
 void fsync_file(const std::string& path) {
@@ -141,7 +164,9 @@ GpkgWriter::GpkgWriter(const std::string& target, bool overwrite, const std::str
         throw output_error("cannot create folder " + dir.string() + ": " + ec.message());
     }
     // A hidden name in the same folder, so the final rename stays on one file system (atomic).
-    m.temp = (dir / ("." + fs::path(m.target).filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+    const std::string prefix = "." + fs::path(m.target).filename().string() + ".tmp-";
+    remove_stale_temporaries(dir, prefix);
+    m.temp = (dir / (prefix + std::to_string(::getpid()))).string();
     fs::remove(m.temp, ec);
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (driver == nullptr) {
