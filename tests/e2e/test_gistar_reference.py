@@ -10,6 +10,9 @@
    unit test cannot: that the run feeds Gi* the concern and strength counts (neutral ones left out),
    the block centroids and the configured band, and writes z, p and the class to the right fields.
    Run twice: band 150 m with FDR (the default), and the default band without FDR.
+3. The first 29 points only: fewer than 30 features, so the blocks layer and the run report say
+   "insufficient data" and nothing is classed (z, p and class NULL), although the 29 include the hot
+   cluster that run 1 classes at 99 %.
 """
 import csv
 import math
@@ -27,9 +30,10 @@ sys.path.insert(0, DATA)
 import reference_gistar as ref  # noqa: E402
 
 
-def write_inputs(folder):
-    """blocks.gpkg (1 m squares around the points) and observations.csv; returns the block codes in order."""
+def write_inputs(folder, limit=None):
+    """blocks.gpkg (1 m squares around the first `limit` points) and observations.csv; returns the codes."""
     ids, xy, values = ref.read_points()
+    ids, xy, values = ids[:limit], xy[:limit], {k: v[:limit] for k, v in values.items()}
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(28992)
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(os.path.join(folder, "blocks.gpkg"))
@@ -168,6 +172,20 @@ def body(c):
     out = os.path.join(tmp, "out.gpkg")
     compare(c, out, reference_for_band(default_band, fdr=False), f"default band {default_band:.3f} m, no FDR")
     c.close(report_value(out, "hotspots_blocks_band_m"), round(default_band), 0.5, "run_report: the default band used for blocks")
+
+    # Run 3: 29 blocks, one short of the minimum.
+    tmp = e2e.fresh_tmp("gistar_reference_29")
+    codes = write_inputs(tmp, limit=29)
+    c.check(any(stored[k]["concern_class"] == 3 for k in codes), "the 29 blocks include blocks that run 1 classed +3")
+    run = e2e.run_cli(["run", write_project(tmp, f"distance = {band!r}"), "--quiet"], timeout=60)
+    c.exit_code(run, e2e.EXIT_OK, "run with 29 blocks")
+    out = os.path.join(tmp, "out.gpkg")
+    rows = e2e.read_layer(out, "blocks")
+    c.equal({r["hotspot_status"] for r in rows}, {"insufficient data: 29 features, at least 30 needed"}, "29 blocks: hotspot_status")
+    fields = [f"{f}_{k}" for f in ref.FIELDS for k in ("z", "p", "class")]
+    c.check(all(r[f] is None for r in rows for f in fields), "29 blocks: every z, p and class is NULL (nothing classed)")
+    notes = [r["detail"] for r in e2e.read_layer(out, "run_report") if r["section"] == "hotspots" and r["item"] == "not classed"]
+    c.check(any(n.startswith("blocks: insufficient data") for n in notes), "29 blocks: the run report says why blocks are not classed", notes)
 
 
 if __name__ == "__main__":
