@@ -23,7 +23,7 @@ std::vector<double> fdr_cutoffs(std::vector<double> p, const std::vector<double>
     const double m = static_cast<double>(p.size());
     std::vector<double> out;
     for (const double alpha : levels) {
-        double cutoff = 0;
+        double cutoff = -1;  // below every p-value: nothing significant (0 is a real cutoff when p underflows)
         for (std::size_t k = p.size(); k-- > 0;) {
             if (p[k] <= static_cast<double>(k + 1) / m * alpha) {
                 cutoff = p[k];
@@ -76,7 +76,7 @@ GiResult gi_star(const std::vector<double>& x, const Neighbours& nb, const GiOpt
     for (std::size_t i = 0; i < n; ++i) {
         int level = 0;
         for (std::size_t k = 0; k < alphas.size(); ++k) {
-            if (r.p[i] <= cut[k] && cut[k] > 0) {
+            if (r.p[i] <= cut[k]) {
                 level = static_cast<int>(k) + 1;
             }
         }

@@ -28,7 +28,7 @@ struct GiResult {
 GiResult gi_star(const std::vector<double>& x, const Neighbours& neighbours, const GiOptions& options = {});
 
 // Per confidence level 90/95/99 %: the largest p-value still significant after Benjamini-Hochberg at
-// alpha = 0.10/0.05/0.01 (0 when none is). Exposed for tests and reports.
+// alpha = 0.10/0.05/0.01 (-1 when none is: a p-value that underflowed to 0 can be the cutoff).
 std::vector<double> fdr_cutoffs(std::vector<double> p, const std::vector<double>& alphas);
 
 // Pairs of points closer than `band` (binary distance-band weights), found with an R-tree.

@@ -12,7 +12,38 @@ namespace buurt::hotspot {
 namespace {
 
 // End points closer than a centimetre are the same junction: digitised lines rarely meet exactly.
-std::pair<long long, long long> node_key(double x, double y) { return {std::llround(x * 100.0), std::llround(y * 100.0)}; }
+// A grid of 1 cm cells finds the candidates; the 3 x 3 cells around a point hold every node within 1 cm.
+constexpr double snap = 0.01;
+
+class Junctions {
+public:
+    int node(double x, double y) {
+        const long long cx = static_cast<long long>(std::floor(x / snap));
+        const long long cy = static_cast<long long>(std::floor(y / snap));
+        for (long long dx = -1; dx <= 1; ++dx) {
+            for (long long dy = -1; dy <= 1; ++dy) {
+                const auto it = m_cells.find({cx + dx, cy + dy});
+                if (it == m_cells.end()) {
+                    continue;
+                }
+                for (const int id : it->second) {
+                    if (std::hypot(m_xy[id].first - x, m_xy[id].second - y) <= snap) {
+                        return id;
+                    }
+                }
+            }
+        }
+        const int id = static_cast<int>(m_xy.size());
+        m_xy.emplace_back(x, y);
+        m_cells[{cx, cy}].push_back(id);
+        return id;
+    }
+    std::size_t size() const { return m_xy.size(); }
+
+private:
+    std::map<std::pair<long long, long long>, std::vector<int>> m_cells;
+    std::vector<std::pair<double, double>> m_xy;
+};
 
 } // namespace
 
@@ -30,19 +61,13 @@ Neighbours network_neighbours(const Streets& streets, double distance) {
         return distance_band(piece_points(streets), distance);
     }
     const std::size_t n = streets.pieces.size();
-    std::map<std::pair<long long, long long>, int> node_ids;
+    Junctions junctions;
     std::vector<std::array<int, 2>> ends(n);
     std::vector<std::vector<std::uint32_t>> at_node;
-    auto node = [&](double x, double y) {
-        const auto [it, added] = node_ids.emplace(node_key(x, y), static_cast<int>(at_node.size()));
-        if (added) {
-            at_node.emplace_back();
-        }
-        return it->second;
-    };
     for (std::size_t i = 0; i < n; ++i) {
         const StreetPiece& p = streets.pieces[i];
-        ends[i] = {node(p.x0, p.y0), node(p.x1, p.y1)};
+        ends[i] = {junctions.node(p.x0, p.y0), junctions.node(p.x1, p.y1)};
+        at_node.resize(junctions.size());
         at_node[ends[i][0]].push_back(static_cast<std::uint32_t>(i));
         if (ends[i][1] != ends[i][0]) {
             at_node[ends[i][1]].push_back(static_cast<std::uint32_t>(i));

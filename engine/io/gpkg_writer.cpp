@@ -238,17 +238,19 @@ void GpkgWriter::execute_sql(const std::string& sql) {
     }
 }
 
-std::vector<std::optional<std::string>> GpkgWriter::column_values(const std::string& table, const std::string& field, const std::string& where) {
+std::vector<std::pair<std::optional<std::string>, long long>> GpkgWriter::column_histogram(const std::string& table, const std::string& field,
+                                                                                         const std::string& where) {
     m_impl->end();
-    const std::string sql = "SELECT \"" + field + "\" FROM \"" + table + "\"" + (where.empty() ? "" : " WHERE " + where) + " ORDER BY fid";
+    // Counted in SQLite: a table of millions of observations has a handful of distinct themes.
+    const std::string sql = "SELECT \"" + field + "\", count(*) FROM \"" + table + "\"" + (where.empty() ? "" : " WHERE " + where) + " GROUP BY 1 ORDER BY 1";
     gdal::ErrorCapture capture;
     OGRLayer* result = m_impl->ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (result == nullptr) {
         throw config_error("cannot read " + table + "." + field + (where.empty() ? "" : " where " + where) + ": " + capture.last_error());
     }
-    std::vector<std::optional<std::string>> out;
+    std::vector<std::pair<std::optional<std::string>, long long>> out;
     for (OGRFeatureUniquePtr f(result->GetNextFeature()); f; f.reset(result->GetNextFeature())) {
-        out.push_back(f->IsFieldSetAndNotNull(0) ? std::optional<std::string>(f->GetFieldAsString(0)) : std::nullopt);
+        out.emplace_back(f->IsFieldSetAndNotNull(0) ? std::optional<std::string>(f->GetFieldAsString(0)) : std::nullopt, f->GetFieldAsInteger64(1));
     }
     m_impl->ds->ReleaseResultSet(result);
     return out;
@@ -295,7 +297,9 @@ void GpkgWriter::commit() {
     Impl& m = *m_impl;
     m.end();
     for (const auto& name : m.spatial_layers) {
-        execute_sql("SELECT gpkgAddSpatialIndex('" + name + "', 'geom')");
+        // GDAL's CreateSpatialIndex fills the R-tree from the rows already written (SQLite's
+        // gpkgAddSpatialIndex only creates it, leaving it empty and the index unusable).
+        execute_sql("SELECT CreateSpatialIndex('" + name + "', 'geom')");
     }
     gdal::ErrorCapture capture;
     m.ds.reset();  // GDAL 3.6: GDALClose returns nothing; errors show up in the capture

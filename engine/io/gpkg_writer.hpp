@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/geos/geos.hpp"
@@ -53,8 +54,9 @@ public:
     // Runs SQL on the open GeoPackage (SQLite dialect): for tables GDAL has no API for (layer_styles...).
     void execute_sql(const std::string& sql);
 
-    // The values of one column of a written table, as text (NULL as empty optional), in fid order.
-    std::vector<std::optional<std::string>> column_values(const std::string& table, const std::string& field, const std::string& where);
+    // The distinct values of one column of a written table, as text (NULL as empty optional), with counts.
+    std::vector<std::pair<std::optional<std::string>, long long>> column_histogram(const std::string& table, const std::string& field,
+                                                                                   const std::string& where);
     bool has_table(const std::string& table) const;
 
     // A single-band Float32 raster table, written into the same GeoPackage when it is committed.

@@ -38,6 +38,12 @@ std::vector<std::string> layer_fields(const std::string& path, const std::string
     return out;
 }
 
+std::string metadata_item(const std::string& path, const std::string& key) {
+    GDALDatasetUniquePtr ds = gdal::open_vector(path, {});
+    const char* v = ds->GetMetadataItem(key.c_str());
+    return v != nullptr ? v : "";
+}
+
 std::string sql_literal(const std::string& s) {
     std::string out = "'";
     for (const char c : s) {

@@ -27,6 +27,7 @@
 #include "engine/io/read_streets.hpp"
 #include "engine/join/joiner.hpp"
 #include "engine/qgis/qgis.hpp"
+#include "engine/style/data_dir.hpp"
 #include "engine/style/style.hpp"
 #include "engine/style/symbology.hpp"
 
@@ -449,12 +450,21 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
     prov["project_file"] = p.origin;
     prov["crs"] = p.crs;
     prov["parameters"] = {{"street_max_distance_m", p.streets ? p.streets->max_distance : 0.0},
+                          {"street_segment_length_m", p.streets ? p.streets->segment_length : 0.0},
+                          {"street_network_distance_m", p.streets ? p.streets->network_distance : 0.0},
+                          {"hotspots", {{"fdr", p.hotspots.fdr}, {"min_features", p.hotspots.min_features}, {"distance_m", p.hotspots.area_distance},
+                                        {"hex_size_m", p.hotspots.hex_size}, {"heat_radius_m", p.hotspots.heat_radius}, {"heat_cell_m", p.hotspots.heat_cell}}},
                           {"themes", p.themes},
                           {"boundary_rule", "a point on a shared boundary belongs to the area with the smallest code (byte order)"},
                           {"threads", p.threads}};
     prov["inputs"] = nlohmann::ordered_json::array();
+    std::map<std::string, std::string> checksums;  // several roles often share one file: hash it once
     for (const auto& in : r.inputs) {
-        prov["inputs"].push_back({{"role", in.role}, {"path", in.source.path}, {"layer", in.source.layer}, {"sha256", sha256_file(in.source.path)}, {"features", in.read}});
+        auto it = checksums.find(in.source.path);
+        if (it == checksums.end()) {
+            it = checksums.emplace(in.source.path, sha256_file(in.source.path)).first;
+        }
+        prov["inputs"].push_back({{"role", in.role}, {"path", in.source.path}, {"layer", in.source.layer}, {"sha256", it->second}, {"features", in.read}});
     }
     w.metadata("buurtbalans_provenance", prov.dump(2));
     w.metadata("buurtbalans_version", version);
@@ -475,23 +485,17 @@ geos::Envelope focus_extent(const Areas& areas) {
     return e;
 }
 
-std::string data_dir(const std::string& configured, const char* sub) {
-    if (!configured.empty()) {
-        return configured;
-    }
-    const char* env = std::getenv("BUURTBALANS_DATA");
-    return (std::filesystem::path(env != nullptr && *env != '\0' ? env : default_data_dir) / sub).string();
-}
-
-// Every thematic layer of layers/ whose table this run wrote: a style in layer_styles, a layer in the
-// embedded QGIS project. Classes come from this run's data.
 // The heat map's legend classes: the style's classification over the cells that have any density.
 qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Raster& heat) {
-    std::vector<std::optional<std::string>> values;
+    std::map<float, long long> cells;
     for (const float v : heat.values) {
         if (v > 0) {
-            values.emplace_back(std::to_string(v));
+            ++cells[v];
         }
+    }
+    style::ValueCounts values;
+    for (const auto& [v, n] : cells) {
+        values.emplace_back(std::to_string(v), n);
     }
     style::ThematicLayer layer;
     layer.id = "heatmap";
@@ -499,13 +503,15 @@ qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Rast
     layer.field = "value";
     layer.style = "heatmap";
     layer.title = "Warmtekaart van de waarnemingen";
-    const style::Symbology sym = style::build_symbology(layer, lib, style::Geometry::polygon, values, {});
+    const style::Symbology sym = style::build_symbology_from_counts(layer, lib, style::Geometry::polygon, values, {});
     return {"heatmap", "heatmap", layer.title, "Hotspots", sym.rules, 0.7, false};
 }
 
+// Every thematic layer of layers/ whose table this run wrote: a style in layer_styles, a layer in the
+// embedded QGIS project. Classes come from this run's data.
 long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& in, const std::map<std::string, style::Geometry>& tables,
                             const hotspot::Raster* heat) {
-    const style::Library lib = style::load_library(data_dir(p.styles_dir, "styles"), data_dir(p.layers_dir, "layers"));
+    const style::Library lib = style::load_library(style::data_dir(p.styles_dir, "styles"), style::data_dir(p.layers_dir, "layers"));
     std::vector<qgis::StyleRow> rows;
     std::vector<qgis::ProjectLayer> project_layers;
     std::set<std::string> has_default;
@@ -514,8 +520,8 @@ long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& i
         if (t == tables.end()) {
             continue;  // e.g. blocks when the project has no block level
         }
-        const auto values = w.column_values(layer.table, layer.field, layer.filter);
-        style::Symbology sym = style::build_symbology(layer, lib, t->second, values, p.themes);
+        const auto values = w.column_histogram(layer.table, layer.field, layer.filter);
+        style::Symbology sym = style::build_symbology_from_counts(layer, lib, t->second, values, p.themes);
         const bool is_default = layer.is_default && has_default.insert(layer.table).second;
         rows.push_back({sym, is_default});
         project_layers.push_back({std::move(sym), layer.group, layer.visible});

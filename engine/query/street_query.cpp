@@ -1,5 +1,7 @@
 #include "engine/query/street_query.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -141,7 +143,18 @@ StreetAnswer streets_for(const std::string& gpkg, const StreetFilter& filter) {
         s.per_100m = s.length_m > 0 ? static_cast<double>(s.n_obs) / s.length_m * 100.0 : 0.0;
         x.push_back(static_cast<double>(s.n_obs));
     }
-    const double band = hotspot::default_band(hotspot::piece_points(streets));
+    // The same neighbours as the run: its configured network distance, else the same default rule.
+    double band = 0;
+    const std::string provenance = io::metadata_item(gpkg, "buurtbalans_provenance");
+    if (!provenance.empty()) {
+        const auto j = nlohmann::json::parse(provenance, nullptr, false);
+        if (!j.is_discarded() && j.contains("parameters") && j["parameters"].contains("street_network_distance_m")) {
+            band = j["parameters"]["street_network_distance_m"].get<double>();
+        }
+    }
+    if (!(band > 0)) {
+        band = hotspot::default_band(hotspot::piece_points(streets));
+    }
     const hotspot::GiResult gi = hotspot::gi_star(x, hotspot::network_neighbours(streets, band), {filter.fdr, 30});
     answer.status = gi.status;
     std::map<std::string, StreetRow> by_name;

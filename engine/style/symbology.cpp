@@ -69,20 +69,20 @@ Rule category_rule(const Style& s, const std::string& field, const CategoryDef& 
     return r;
 }
 
-void count_features(Symbology& sym, const std::vector<std::optional<std::string>>& values) {
-    for (const auto& v : values) {
+void count_features(Symbology& sym, const ValueCounts& values) {
+    for (const auto& [v, n] : values) {
         if (const Rule* r = sym.rule_for(v)) {
-            ++sym.rules[static_cast<std::size_t>(r - sym.rules.data())].count;
+            sym.rules[static_cast<std::size_t>(r - sym.rules.data())].count += n;
         }
     }
 }
 
-void graduated(Symbology& out, const Style& s, const Library& lib, const std::vector<std::optional<std::string>>& values) {
+void graduated(Symbology& out, const Style& s, const Library& lib, const ValueCounts& values) {
     // With a zero class, breaks are computed over the other values (most blocks have no concerns at all).
     std::vector<double> nums;
-    for (const auto& v : values) {
+    for (const auto& [v, n] : values) {
         if (const auto d = number(v); d && !(s.zero && *d == 0.0)) {
-            nums.push_back(*d);
+            nums.insert(nums.end(), static_cast<std::size_t>(n), *d);
         }
     }
     if (s.no_data) {
@@ -210,6 +210,16 @@ const Rule* Symbology::rule_for(const std::optional<std::string>& value) const {
 
 Symbology build_symbology(const ThematicLayer& layer, const Library& lib, Geometry geometry,
                           const std::vector<std::optional<std::string>>& values, const std::vector<std::string>& themes) {
+    ValueCounts counts;
+    counts.reserve(values.size());
+    for (const auto& v : values) {
+        counts.emplace_back(v, 1);
+    }
+    return build_symbology_from_counts(layer, lib, geometry, counts, themes);
+}
+
+Symbology build_symbology_from_counts(const ThematicLayer& layer, const Library& lib, Geometry geometry, const ValueCounts& values,
+                                      const std::vector<std::string>& themes) {
     const Style& s = lib.style(layer.style);
     Symbology out;
     out.layer_id = layer.id;

@@ -64,6 +64,10 @@ std::string marker_shape_for_valence(int valence);  // "triangle", "circle", "sq
 // `themes`: the project's themes, for categories taken from the data vocabulary.
 Symbology build_symbology(const ThematicLayer& layer, const Library& lib, Geometry geometry,
                           const std::vector<std::optional<std::string>>& values, const std::vector<std::string>& themes);
+// The same from distinct values with their counts (a GROUP BY), for tables too large to hold.
+using ValueCounts = std::vector<std::pair<std::optional<std::string>, long long>>;
+Symbology build_symbology_from_counts(const ThematicLayer& layer, const Library& lib, Geometry geometry, const ValueCounts& values,
+                                      const std::vector<std::string>& themes);
 
 // "1,5 – 3" in Dutch notation with the style's decimals.
 std::string format_number(double v, int decimals);

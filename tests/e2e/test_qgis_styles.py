@@ -94,6 +94,12 @@ def body(c):
     c.check(all(n == 1 for n in defaults.values()), "exactly one default style per styled table", defaults)
     c.check(set(geom_col) <= set(defaults), "every feature table has a default style", set(geom_col) - set(defaults))
 
+    # Every spatial table's R-tree holds every row: an empty index makes GDAL disable it and QGIS scan.
+    for table, column in geom_col.items():
+        rows_n = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        indexed = con.execute(f'SELECT count(*) FROM "rtree_{table}_{column}"').fetchone()[0]
+        c.check(rows_n == indexed, f"spatial index of {table} holds all {rows_n} rows (has {indexed})")
+
     # Jenks breaks of concerns per block (zero class apart) against a brute-force optimum.
     qml = next(r[5] for r in rows if r[4] == "concerns_blocks")
     stored = qml_ranges(qml, "w_concern")

@@ -9,10 +9,8 @@ spreadsheet formulas, on a copy of the output where one street is renamed to a f
 
 The query recomputes Gi* on the segments for its filter, from the network it rebuilds out of the
 GeoPackage; with only a valence filter that is the same statistic the run wrote into street_segments
-(concern_* for zorg, strength_* for kans), so the two must agree exactly. They do with the default
-network distance. With [streets] network_distance set they do not (the query always uses the default
-band): that check is marked as a known bug, which passes while the bug is there and fails once fixed,
-like Catch2's [!shouldfail].
+(concern_* for zorg, strength_* for kans), so the two must agree exactly, with the default network
+distance and with [streets] network_distance set (the query reads it from the run's provenance).
 """
 import csv
 import io
@@ -90,15 +88,6 @@ def query_matches_layer(gpkg, names, layer):
     return bad
 
 
-def known_bug(c, ok, what, detail=""):
-    """A check that fails because of a known, reported bug: passes while the bug is there, fails when fixed."""
-    if ok:
-        c.check(False, f"known bug fixed, remove the known_bug marker: {what}")
-    else:
-        c.note(f"KNOWN BUG (expected failure): {what}")
-        for line in str(detail).splitlines():
-            c.note(f"    {line}")
-
 
 def project_with(folder, extra_streets_keys):
     """The sample project file copied to `folder` with absolute sources and extra [streets] keys."""
@@ -169,14 +158,13 @@ def body(c):
     bad = query_matches_layer(out, checked, segment_gi(out))
     c.check(not bad, f"street --valence zorg/kans: z and class equal street_segments concern_*/strength_* ({', '.join(checked)})", bad[:5])
 
-    # ... and with a configured network distance (known bug: the query ignores it)
+    # ... and with a configured network distance, which the query takes from the run's provenance
     nd_dir = e2e.fresh_tmp("streets_query_network_distance")
     nd_out = os.path.join(nd_dir, "out.gpkg")
     run = e2e.run_cli(["run", project_with(nd_dir, "network_distance = 250.0"), "--out", nd_out, "--quiet"], timeout=120)
     c.exit_code(run, e2e.EXIT_OK, "run the sample with [streets] network_distance = 250")
     bad = query_matches_layer(nd_out, checked, segment_gi(nd_out))
-    known_bug(c, not bad, "with network_distance = 250 the query's Gi* equals street_segments' (engine/query/street_query.cpp "
-              "streets_for uses default_band, never the project's network_distance)",
+    c.check(not bad, "with network_distance = 250 the query's Gi* equals street_segments'",
               f"{len(bad)} segment/valence mismatches, e.g. (street, segment, valence, query z, layer z, query class, layer class):\n"
               + "\n".join(map(str, bad[:3])))
 

@@ -122,7 +122,7 @@ TEST_CASE("street surfaces have no network: neighbours by centroid distance", "[
     CHECK(sorted(at90[2]) == std::vector<std::uint32_t>{1});
 }
 
-TEST_CASE("end points a few millimetres apart are one junction", "[hotspot][network][!shouldfail]") {
+TEST_CASE("end points a few millimetres apart are one junction", "[hotspot][network]") {
     // BUG (engine/hotspot/network.cpp, node_key): the comment promises "end points closer than a centimetre
     // are the same junction", but the key is each coordinate rounded to the nearest centimetre, so two end
     // points 2 mm apart on either side of a half-centimetre boundary get different keys: x = 50.004 rounds
