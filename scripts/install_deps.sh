@@ -15,6 +15,7 @@ PKGS=(
   libssl-dev                                 # SHA-256 of inputs for provenance
   libsqlite3-dev sqlite3                     # direct GeoPackage table access (styles, metadata)
   libcairo2-dev libpango1.0-dev fonts-dejavu-core   # printed maps: PDF/SVG/PNG, text layout, embedded fonts
+  fonts-dejavu-extra                         # DejaVu Sans Condensed: street names fit along short streets
   poppler-utils                              # pdftotext/pdffonts/pdftoppm: tests read printed maps back
   python3-numpy python3-shapely python3-geopandas   # reference computations in tests
 )
@@ -22,7 +23,7 @@ for arg in "$@"; do
   case $arg in
     --with-qgis) PKGS+=(qgis python3-qgis qgis-providers) ;;
     --with-postgis) PKGS+=(postgresql-15-postgis-3 postgresql-client) ;;
-    --with-fuzz) PKGS+=(clang-14 libclang-rt-14-dev) ;;
+    --with-fuzz) PKGS+=(clang-14 libclang-rt-14-dev) ;;  # libFuzzer, sanitizers for clang
     *) echo "install_deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
