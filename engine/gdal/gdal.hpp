@@ -32,7 +32,10 @@ private:
     std::vector<std::string> m_warnings;
 };
 
-GDALDatasetUniquePtr open_vector(const std::string& path, const std::vector<std::string>& open_options);
+// Opens read-only. Refuses remote sources and OGR VRT files; a failure is an input_error naming the
+// path. `said` (optional) receives what GDAL reported while opening a dataset it did open.
+GDALDatasetUniquePtr open_vector(const std::string& path, const std::vector<std::string>& open_options,
+                                 std::vector<std::string>* said = nullptr);
 
 struct CoordinateTransformDeleter {
     void operator()(OGRCoordinateTransformation* ct) const noexcept { OGRCoordinateTransformation::DestroyCT(ct); }
