@@ -11,7 +11,10 @@
 
 namespace buurt::io {
 
-// `dimension`: the dimension the role needs (2 for areas), or -1 for any.
-std::optional<geos::Geometry> checked_geometry(RawFeature& f, const std::string& id, int dimension, InputReport& report);
+// `dimension`: the dimension the role needs (2 for areas), or -1 for any. What reading already fixed
+// (RawFeature::repairs: a ring closed, text recoded) is reported in the same note as a MakeValid repair:
+// one note per feature. `geometry_repaired` (optional) tells whether the geometry itself was changed.
+std::optional<geos::Geometry> checked_geometry(RawFeature& f, const std::string& id, int dimension, InputReport& report,
+                                               bool* geometry_repaired = nullptr);
 
 } // namespace buurt::io

@@ -1,5 +1,7 @@
 #include "engine/io/read_areas.hpp"
 
+#include "engine/core/error.hpp"
+
 #include "engine/io/geometry_check.hpp"
 #include "engine/io/vector_source.hpp"
 
@@ -48,6 +50,14 @@ AreaLevel read_level(const AreaLevelSpec& spec, const std::string& crs, Report& 
         level.by_code.emplace(a.code, static_cast<int>(level.areas.size()));  // keeps the first of duplicates
         level.areas.push_back(std::move(a));
         ++rep.used;
+    }
+    src.require_plausible_crs(rep.used);
+    if (level.areas.empty()) {
+        // Every observation would be "outside" and every summary empty: that is a wrong input, not a result.
+        const std::string first = rep.skipped.empty() ? std::string() : " (first skipped: " + rep.skipped.front().id + ": " + rep.skipped.front().detail + ")";
+        throw input_error({spec.source.path, src.info().layer, "", ""},
+                          "has no usable " + std::string(level_name(spec.level)) + " areas: " + std::to_string(rep.read) + " features read, " +
+                              std::to_string(rep.skipped_count) + " skipped" + first);
     }
     return level;
 }

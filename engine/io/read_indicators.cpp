@@ -91,6 +91,13 @@ IndicatorTable read_indicators(const IndicatorSpec& spec, const Areas& areas, Re
         }
         table.by_code.emplace(c, std::move(values));
         ++rep.used;
+        if (!f.repairs.empty()) {
+            std::string detail;
+            for (const auto& n : f.repairs) {
+                detail += (detail.empty() ? "" : "; ") + n;
+            }
+            rep.repair(c, detail);
+        }
     }
     // Columns with only text (names, labels) are not indicators: drop them rather than write empty columns.
     if (spec.fields.empty()) {

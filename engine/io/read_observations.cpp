@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <string_view>
 
 #include "engine/io/geometry_check.hpp"
 
@@ -20,6 +22,57 @@ const std::map<std::string, std::string>& builtin_values(Role role) {
         {"professionals", "professional"}, {"prof", "professional"}, {"cijfers", "cijfers"}, {"figures", "cijfers"}};
     static const std::map<std::string, std::string> none;
     return role == Role::valence ? valence : role == Role::source ? source : none;
+}
+
+// A value as it is listed in the report: long texts (a whole comment in the theme column) are cut,
+// at a character boundary so the report stays valid UTF-8.
+std::string listed_value(const std::string& v) {
+    constexpr std::size_t max_bytes = 80;
+    if (v.size() <= max_bytes) {
+        return v;
+    }
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) {
+        --cut;
+    }
+    return v.substr(0, cut) + "... (" + std::to_string(v.size()) + " bytes)";
+}
+
+std::uint64_t id_hash(std::string_view id) {
+    std::uint64_t h = std::hash<std::string_view>{}(id);
+    h ^= h >> 30;  // splitmix64's finaliser: spreads libstdc++'s hash over the table's low bits
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h == 0 ? 1 : h;  // 0 marks an empty slot
+}
+
+// Adds h to the table; false when it was there already.
+bool insert_hash(std::vector<std::uint64_t>& table, std::size_t& count, std::uint64_t h) {
+    if ((count + 1) * 2 > table.size()) {
+        std::vector<std::uint64_t> bigger(std::max<std::size_t>(1024, table.size() * 2), 0);
+        for (const std::uint64_t old : table) {
+            if (old != 0) {
+                std::size_t i = old & (bigger.size() - 1);
+                while (bigger[i] != 0) {
+                    i = (i + 1) & (bigger.size() - 1);
+                }
+                bigger[i] = old;
+            }
+        }
+        table.swap(bigger);
+    }
+    std::size_t i = h & (table.size() - 1);
+    while (table[i] != 0) {
+        if (table[i] == h) {
+            return false;
+        }
+        i = (i + 1) & (table.size() - 1);
+    }
+    table[i] = h;
+    ++count;
+    return true;
 }
 
 } // namespace
@@ -83,7 +136,7 @@ std::string ObservationReader::normalise(Role role, const RawFeature& f) {
     }
     const bool known = role == Role::theme && std::find(m_project.themes.begin(), m_project.themes.end(), c) != m_project.themes.end();
     if (!known) {
-        ++m_report.unknown_values[std::string(role_name(role))][c.empty() ? "(empty)" : c];
+        ++m_report.unknown_values[std::string(role_name(role))][c.empty() ? "(empty)" : listed_value(c)];
     }
     return c;
 }
@@ -98,6 +151,21 @@ int ObservationReader::valence_of(const std::string& normalised) {
     return 0;  // neutral, or unknown (then counted in unknown_values by normalise)
 }
 
+std::string ObservationReader::unique_id(std::string id) {
+    const std::uint64_t h = id_hash(id);
+    if (insert_hash(m_seen, m_seen_count, h)) {
+        return id;
+    }
+    int& n = m_repeats[h];
+    n = std::max(n, 1);
+    std::string renamed;
+    do {
+        renamed = id + " (" + std::to_string(++n) + ")";
+    } while (!insert_hash(m_seen, m_seen_count, id_hash(renamed)));
+    m_report.repair(renamed, "id '" + listed_value(id) + "' was used by an earlier feature of this input too; this one is called '" + listed_value(renamed) + "'");
+    return renamed;
+}
+
 bool ObservationReader::next(Observation& out) {
     if (!m_pending.empty()) {
         out = std::move(m_pending.front());
@@ -108,15 +176,15 @@ bool ObservationReader::next(Observation& out) {
     while (m_source.next(f)) {
         ++m_report.read;
         std::string id = (m_id_field >= 0 && !f.null[m_id_field]) ? f.values[m_id_field] : "FID " + std::to_string(f.fid);
-        const long long repaired_before = m_report.repaired_count;
-        auto g = checked_geometry(f, id, -1, m_report);
+        bool geometry_repaired = false;
+        auto g = checked_geometry(f, id, -1, m_report, &geometry_repaired);
         if (!g) {
             continue;
         }
         Observation o;
-        o.id = std::move(id);
+        o.id = m_id_field >= 0 ? unique_id(std::move(id)) : std::move(id);
         o.input = m_input;
-        o.repaired = m_report.repaired_count > repaired_before;
+        o.repaired = geometry_repaired;
         o.theme = normalise(Role::theme, f);
         o.valence = valence_of(normalise(Role::valence, f));
         o.source = normalise(Role::source, f);
@@ -151,6 +219,10 @@ bool ObservationReader::next(Observation& out) {
         ++m_report.used;
         out = std::move(o);
         return true;
+    }
+    if (!m_finished) {
+        m_finished = true;
+        m_source.require_plausible_crs(m_report.used);
     }
     return false;
 }

@@ -2,8 +2,11 @@
 // Streams the observations of one input, normalised: theme, valence and source mapped through the
 // project's value maps, geometries checked. Features that cannot be used are skipped and reported.
 
+#include <cstdint>
 #include <deque>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "engine/io/vector_source.hpp"
 #include "engine/model/observation.hpp"
@@ -22,6 +25,9 @@ public:
 private:
     std::string normalise(Role role, const RawFeature& f);
     int valence_of(const std::string& raw);
+    // The id as used: a repeated id gets " (2)", " (3)"... so that every observation of an input has
+    // its own id in the outputs; the rename is reported. Only for ids from an id field (FIDs are unique).
+    std::string unique_id(std::string id);
 
     const Project& m_project;
     const ObservationSpec& m_spec;
@@ -31,6 +37,12 @@ private:
     int m_id_field = -1;
     std::array<int, all_roles.size()> m_fields{};
     std::deque<Observation> m_pending;  // parts of a multi-point split into observations
+    // Ids seen, as 64-bit hashes in an open-addressing table (8 bytes an id: millions of observations
+    // stay cheap); the few repeated ones with how often they were seen.
+    std::vector<std::uint64_t> m_seen;
+    std::size_t m_seen_count = 0;
+    std::unordered_map<std::uint64_t, int> m_repeats;
+    bool m_finished = false;
 };
 
 // The normalised value of a theme, source or valence text: trimmed, lower case.

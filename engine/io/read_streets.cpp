@@ -139,6 +139,7 @@ Streets read_streets(const StreetSpec& spec, const std::string& crs, Report& rep
         parts[f.values[name]].push_back(std::move(*g));
         ++rep.used;
     }
+    src.require_plausible_crs(rep.used);
 
     Streets out;
     out.surfaces = dimension == 2;

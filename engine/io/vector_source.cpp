@@ -1,9 +1,14 @@
 #include "engine/io/vector_source.hpp"
 
+#include <cpl_vsi.h>
+
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "engine/core/error.hpp"
 #include "engine/gdal/gdal.hpp"
@@ -55,6 +60,212 @@ std::string field_text(OGRFeature& f, int i) {
     return out;
 }
 
+// --- text ----------------------------------------------------------------------------------------
+
+// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF): what JSON writers and
+// SQLite readers downstream accept.
+bool is_utf8(const std::string& s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t len = 0;
+        unsigned min = 0;
+        unsigned cp = 0;
+        if ((c & 0xE0) == 0xC0) {
+            len = 2, min = 0x80, cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3, min = 0x800, cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4, min = 0x10000, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + len > n) {
+            return false;
+        }
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80) {
+                return false;
+            }
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+// Text that is not UTF-8 is almost always Windows-1252 (Excel's "CSV" on Windows, old Shapefiles):
+// Latin-1 plus the printable characters Microsoft put in 0x80-0x9F (the euro sign, curly quotes).
+std::string windows1252_to_utf8(const std::string& s) {
+    static constexpr std::array<unsigned, 32> c1{0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+                                                 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+                                                 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+    std::string out;
+    out.reserve(s.size() + s.size() / 4);
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        const unsigned cp = c < 0x80 ? c : c < 0xA0 ? c1[c - 0x80] : c;
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    return out;
+}
+
+std::string utf8_text(const std::string& s) { return is_utf8(s) ? s : windows1252_to_utf8(s); }
+
+// --- coordinates ---------------------------------------------------------------------------------
+
+bool finite_xy(double x, double y) { return std::isfinite(x) && std::isfinite(y); }
+
+// Every coordinate of a (linear) geometry is a finite number. OGR's envelope would step over NaN.
+bool all_finite(const OGRGeometry* g) {
+    switch (wkbFlatten(g->getGeometryType())) {
+        case wkbPoint: {
+            const auto* p = g->toPoint();
+            return p->IsEmpty() || finite_xy(p->getX(), p->getY());
+        }
+        case wkbLineString:
+        case wkbLinearRing: {
+            const auto* l = g->toSimpleCurve();
+            for (int i = 0; i < l->getNumPoints(); ++i) {
+                if (!finite_xy(l->getX(i), l->getY(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        case wkbPolygon:
+            for (const OGRLinearRing* ring : *g->toPolygon()) {
+                if (!all_finite(ring)) {
+                    return false;
+                }
+            }
+            return true;
+        case wkbMultiPoint:
+        case wkbMultiLineString:
+        case wkbMultiPolygon:
+        case wkbGeometryCollection:
+            for (const OGRGeometry* part : *g->toGeometryCollection()) {
+                if (!all_finite(part)) {
+                    return false;
+                }
+            }
+            return true;
+        default:
+            return true;  // other types are linearised before this is asked
+    }
+}
+
+// Closes the rings of polygons whose last point is not their first (GeoJSON written by hand or by a
+// careless exporter; GDAL accepts them, GEOS does not). Returns whether any ring was open.
+bool close_open_rings(OGRGeometry* g) {
+    const OGRwkbGeometryType t = wkbFlatten(g->getGeometryType());
+    if (t == wkbPolygon) {
+        bool open = false;
+        for (const OGRLinearRing* ring : *g->toPolygon()) {
+            open = open || (ring->getNumPoints() > 0 && !ring->get_IsClosed());
+        }
+        if (open) {
+            g->closeRings();
+        }
+        return open;
+    }
+    if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        bool open = false;
+        for (OGRGeometry* part : *g->toGeometryCollection()) {
+            open = close_open_rings(part) || open;
+        }
+        return open;
+    }
+    return false;
+}
+
+// Where coordinates of a CRS can plausibly be: its area of use (from the EPSG database) in its own
+// units, widened by the area's own size on every side. Far outside it the numbers are not a place in
+// that CRS at all (RD x = 10^12, or RD metres declared as degrees). `valid` false: no area known.
+struct Plausible {
+    bool valid = false;
+    double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+    std::string outside;  // "are not longitude/latitude degrees", "lie far outside the area of use (Netherlands)"
+};
+
+Plausible plausible_extent(const OGRSpatialReference& srs) {
+    Plausible out;
+    if (srs.IsGeographic()) {
+        // x is longitude, y latitude (traditional GIS order). Longitudes up to 360 occur (0..360 grids).
+        return {true, -360.0, -90.0, 360.0, 90.0, "are not longitude/latitude degrees"};
+    }
+    double west = 0, south = 0, east = 0, north = 0;
+    const char* name = nullptr;
+    if (!srs.IsProjected() || !srs.GetAreaOfUse(&west, &south, &east, &north, &name) || west < -180.5 || south < -90.5) {
+        return out;
+    }
+    if (east < west) {
+        east += 360.0;  // crosses the antimeridian
+    }
+    OGRSpatialReference geographic;
+    geographic.importFromEPSG(4326);
+    geographic.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    gdal::ErrorCapture capture;
+    gdal::CoordinateTransformPtr ct(OGRCreateCoordinateTransformation(&geographic, &srs));
+    if (!ct) {
+        return out;
+    }
+    constexpr int steps = 20;
+    bool any = false;
+    for (int i = 0; i <= steps; ++i) {
+        for (int j = 0; j <= steps; ++j) {
+            double x = west + (east - west) * i / steps;
+            double y = south + (north - south) * j / steps;
+            if (ct->Transform(1, &x, &y) && finite_xy(x, y)) {
+                out.min_x = any ? std::min(out.min_x, x) : x;
+                out.max_x = any ? std::max(out.max_x, x) : x;
+                out.min_y = any ? std::min(out.min_y, y) : y;
+                out.max_y = any ? std::max(out.max_y, y) : y;
+                any = true;
+            }
+        }
+    }
+    if (!any) {
+        return out;
+    }
+    const double margin = std::max(out.max_x - out.min_x, out.max_y - out.min_y);
+    out.min_x -= margin;
+    out.min_y -= margin;
+    out.max_x += margin;
+    out.max_y += margin;
+    out.valid = true;
+    std::string area = name != nullptr ? name : "";
+    while (!area.empty() && (area.back() == '.' || area.back() == ' ')) {
+        area.pop_back();
+    }
+    out.outside = "lie far outside the area where the CRS is used" + (area.empty() ? std::string() : " (" + area + ")");
+    return out;
+}
+
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
 std::string join_names(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& n : names) {
@@ -73,7 +284,42 @@ struct VectorSource::Impl {
     OGRSpatialReference source_srs;
     OGRSpatialReference target_srs;
     gdal::CoordinateTransformPtr transform;
+    Plausible plausible;
+    std::string crs_label;  // the source CRS's name, without "assumed"
+    int x_field = -1;  // point columns or WKT column of a table, for the reason when a row has no geometry
+    int y_field = -1;
+    int wkt_field = -1;
+    long long outside_crs = 0;
+    std::string first_outside;  // "feature FID 3 at (117100, 487100)"
+    long long last_fid = -1;
 };
+
+namespace {
+
+// A CSV with a NUL byte is not text: GDAL's reader stops the field there and, inside quotes, takes
+// every later row for the rest of that field. Rows would vanish without a word, so it is refused.
+void refuse_nul_bytes(const std::string& path) {
+    VSILFILE* fp = VSIFOpenL(path.c_str(), "rb");
+    if (fp == nullptr) {
+        return;
+    }
+    std::vector<char> buf(1 << 20);
+    long long line = 1;
+    unsigned long long offset = 0;
+    for (std::size_t n; (n = VSIFReadL(buf.data(), 1, buf.size(), fp)) > 0; offset += n) {
+        const char* nul = static_cast<const char*>(std::memchr(buf.data(), '\0', n));
+        const std::size_t upto = nul != nullptr ? static_cast<std::size_t>(nul - buf.data()) : n;
+        line += std::count(buf.data(), buf.data() + upto, '\n');
+        if (nul != nullptr) {
+            VSIFCloseL(fp);
+            throw input_error({path, "", "", ""}, "line " + std::to_string(line) + " contains a NUL byte (offset " + std::to_string(offset + upto) +
+                                                      "): a CSV file must be text; save it again as CSV (UTF-8)");
+        }
+    }
+    VSIFCloseL(fp);
+}
+
+} // namespace
 
 VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_crs) : m_impl(std::make_unique<Impl>()) {
     Impl& m = *m_impl;
@@ -91,9 +337,24 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
         options.push_back("AUTODETECT_TYPE=NO");
         options.push_back("EMPTY_STRING_AS_NULL=YES");
     }
-    m.dataset = gdal::open_vector(spec.path, options);
+    std::vector<std::string> said_on_open;
+    m.dataset = gdal::open_vector(spec.path, options, &said_on_open);
     m.info.path = spec.path;
     m.info.driver = m.dataset->GetDriver() != nullptr ? m.dataset->GetDriver()->GetDescription() : "unknown";
+    if (m.info.driver == "CSV") {
+        refuse_nul_bytes(spec.path);
+    }
+    // What GDAL says while the layers and the CRS are looked at goes into our messages, not to the terminal.
+    gdal::ErrorCapture capture;
+    auto gdal_said = [&capture, &said_on_open]() {
+        std::string out;
+        for (const std::vector<std::string>* list : std::array<const std::vector<std::string>*, 3>{&said_on_open, &capture.errors(), &capture.warnings()}) {
+            for (const auto& m : *list) {
+                out += (out.empty() ? "" : "; ") + m;
+            }
+        }
+        return out.empty() ? out : " (GDAL: " + out + ")";
+    };
 
     std::vector<std::string> layers;
     for (int i = 0; i < m.dataset->GetLayerCount(); ++i) {
@@ -101,7 +362,7 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
     }
     if (spec.layer.empty()) {
         if (layers.size() != 1) {
-            throw input_error({spec.path, "", "", ""}, layers.empty() ? std::string("has no layers")
+            throw input_error({spec.path, "", "", ""}, layers.empty() ? "has no layers" + gdal_said()
                                                                     : "has several layers; name one with layer = \"...\" (layers: " + join_names(layers) + ")");
         }
         m.layer = m.dataset->GetLayer(0);
@@ -114,14 +375,14 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
     m.info.layer = m.layer->GetName();
     OGRFeatureDefn* defn = m.layer->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        m.info.fields.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+        m.info.fields.emplace_back(utf8_text(defn->GetFieldDefn(i)->GetNameRef()));  // a Latin-1 header too
     }
     if (!spec.x_field.empty()) {
-        require_field(spec.x_field, "x (point column)");
-        require_field(spec.y_field, "y (point column)");
+        m.x_field = require_field(spec.x_field, "x (point column)");
+        m.y_field = require_field(spec.y_field, "y (point column)");
     }
     if (!spec.wkt_field.empty()) {
-        require_field(spec.wkt_field, "wkt (geometry column)");
+        m.wkt_field = require_field(spec.wkt_field, "wkt (geometry column)");
     }
     m.info.feature_count = m.layer->GetFeatureCount(FALSE);
 
@@ -139,9 +400,11 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
         m.info.crs_assumed = true;
     } else {
         throw input_error({spec.path, m.info.layer, "", ""},
-                          "declares no CRS; say which to assume with crs = \"EPSG:4326\" (or the right code) for this source");
+                          "declares no CRS" + gdal_said() + "; say which to assume with crs = \"EPSG:4326\" (or the right code) for this source");
     }
     m.source_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    m.plausible = plausible_extent(m.source_srs);
+    m.crs_label = gdal::srs_label(m.source_srs);
     if (project_crs.empty()) {
         return;  // read as stored (an output of ours, already in its project CRS)
     }
@@ -170,21 +433,79 @@ int VectorSource::field_index(const std::string& name) const {
 int VectorSource::require_field(const std::string& name, const std::string& role) const {
     const int i = field_index(name);
     if (i < 0) {
-        throw input_error({m_impl->info.path, m_impl->info.layer, "", name},
-                          "field for " + role + " not found; the fields are: " + join_names(m_impl->info.fields));
+        const SourceInfo& info = m_impl->info;
+        std::string hint;
+        if (info.driver == "ESRI Shapefile" && info.fields.empty()) {
+            const std::string stem = info.path.size() > 4 ? info.path.substr(0, info.path.size() - 4) : info.path;
+            VSIStatBufL st;
+            if (VSIStatL((stem + ".dbf").c_str(), &st) != 0 && VSIStatL((stem + ".DBF").c_str(), &st) != 0) {
+                hint = " (the Shapefile's .dbf file, which holds the attributes, is missing)";
+            }
+        }
+        throw input_error({info.path, info.layer, "", name}, "field for " + role + " not found; the fields are: " + join_names(info.fields) + hint);
     }
     return i;
 }
 
-void VectorSource::rewind() { m_impl->layer->ResetReading(); }
+long long VectorSource::outside_crs() const { return m_impl->outside_crs; }
+
+void VectorSource::require_plausible_crs(long long used) const {
+    const Impl& m = *m_impl;
+    if (used > 0 || m.outside_crs == 0) {
+        return;
+    }
+    throw input_error({m.info.path, m.info.layer, "", ""},
+                      "no feature is usable: the coordinates of " + std::to_string(m.outside_crs) + " " + m.plausible.outside + ", as " + m.crs_label +
+                          " says they are (first: " + m.first_outside + "). They are in another CRS than " +
+                          (m.info.crs_assumed ? "the crs = \"...\" given for this source" : "the file declares") +
+                          " (RD metres are EPSG:28992, longitude/latitude EPSG:4326)");
+}
+
+void VectorSource::rewind() {
+    m_impl->layer->ResetReading();
+    m_impl->last_fid = -1;
+}
+
+namespace {
+
+// Why a table row has no geometry, in the row's own terms.
+std::string no_geometry_reason(const RawFeature& f, int x, int y, int wkt, const std::vector<std::string>& fields, const std::string& gdal) {
+    if (x >= 0 && y >= 0) {
+        if (f.null[x] && f.null[y]) {
+            return "no point: fields '" + fields[x] + "' and '" + fields[y] + "' are empty";
+        }
+        auto quoted = [&f](int i) { return f.null[i] ? std::string("(empty or not a number)") : "'" + f.values[i].substr(0, 40) + "'"; };
+        return "no point: '" + fields[x] + "' " + quoted(x) + " and '" + fields[y] + "' " + quoted(y) + " are not both finite numbers";
+    }
+    if (wkt >= 0) {
+        if (f.null[wkt]) {
+            return "no geometry: field '" + fields[wkt] + "' is empty";
+        }
+        return "the WKT in field '" + fields[wkt] + "' cannot be read" + (gdal.empty() ? std::string() : ": " + gdal);
+    }
+    return gdal.empty() ? std::string("no geometry") : "the geometry cannot be read: " + gdal;
+}
+
+} // namespace
 
 bool VectorSource::next(RawFeature& out) {
     Impl& m = *m_impl;
+    gdal::ErrorCapture capture;  // per feature: what GDAL says about it becomes its reason
     OGRFeatureUniquePtr f(m.layer->GetNextFeature());
     if (!f) {
+        if (!capture.errors().empty()) {
+            // The driver gave up (sqlite3_step: database disk image is malformed, a cut Shapefile...).
+            // Ending here would quietly drop the rest of the file.
+            throw input_error({m.info.path, m.info.layer, m.last_fid >= 0 ? "after FID " + std::to_string(m.last_fid) : "", ""},
+                              "cannot be read on, the file is damaged or cut short: " + capture.last_error());
+        }
         return false;
     }
     out.fid = f->GetFID();
+    m.last_fid = out.fid;
+    out.repairs.clear();
+    out.geometry_repaired = false;
+    out.outside_crs = false;
     const int n = static_cast<int>(m.info.fields.size());
     out.values.resize(n);
     out.null.resize(n);
@@ -192,13 +513,23 @@ bool VectorSource::next(RawFeature& out) {
         const bool set = f->IsFieldSetAndNotNull(i) != 0;
         out.null[i] = !set;
         out.values[i] = set ? field_text(*f, i) : "";
+        if (set && !is_utf8(out.values[i])) {
+            out.values[i] = windows1252_to_utf8(out.values[i]);
+            out.repairs.push_back("text in field '" + m.info.fields[i] + "' was not UTF-8; read as Windows-1252 (Latin-1)");
+        }
     }
     out.geometry.reset();
     out.problem.clear();
     OGRGeometry* g = f->GetGeometryRef();
     if (g == nullptr) {
         out.geometry_type = "none";
-        out.problem = "no geometry";
+        std::string said;
+        for (const auto* list : {&capture.errors(), &capture.warnings()}) {
+            for (const auto& msg : *list) {
+                said += (said.empty() ? "" : "; ") + msg;
+            }
+        }
+        out.problem = no_geometry_reason(out, m.x_field, m.y_field, m.wkt_field, m.info.fields, said);
         return true;
     }
     out.geometry_type = OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
@@ -212,16 +543,44 @@ bool VectorSource::next(RawFeature& out) {
         g = linear.get();
     }
     g->flattenTo2D();
+    if (!all_finite(g)) {
+        out.problem = "coordinates are not finite numbers (NaN or infinity)";
+        return true;
+    }
+    if (m.plausible.valid) {
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        const Plausible& p = m.plausible;
+        if (e.MinX < p.min_x || e.MaxX > p.max_x || e.MinY < p.min_y || e.MaxY > p.max_y) {
+            const bool low_x = e.MinX < p.min_x;
+            const bool low_y = e.MinY < p.min_y;
+            const std::string at = "(" + number(low_x ? e.MinX : e.MaxX) + ", " + number(low_y ? e.MinY : e.MaxY) + ")";
+            out.problem = "coordinates " + at + " " + p.outside + ", as " + m.crs_label + " says they are: is the CRS right?";
+            out.outside_crs = true;
+            if (m.outside_crs++ == 0) {
+                m.first_outside = "FID " + std::to_string(out.fid) + " at " + at;
+            }
+            return true;
+        }
+    }
+    if (close_open_rings(g)) {
+        out.repairs.push_back("a polygon ring was not closed; closed it (last point = first point)");
+        out.geometry_repaired = true;
+    }
     if (m.transform) {
-        gdal::ErrorCapture capture;
         if (g->transform(m.transform.get()) != OGRERR_NONE) {
-            out.problem = "cannot be reprojected to the project CRS (coordinates outside the source CRS?)";
+            out.problem = "cannot be reprojected from " + m.info.crs + " to the project CRS: " + capture.last_error();
             return true;
         }
     }
     std::vector<unsigned char> wkb(g->WkbSize());
     g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-    out.geometry = geos::from_wkb(wkb.data(), wkb.size());
+    try {
+        out.geometry = geos::from_wkb(wkb.data(), wkb.size());
+    } catch (const geometry_error& e) {
+        // Structures GEOS refuses outright: a ring of fewer than 4 points, a line of one point.
+        out.problem = std::string("not a usable geometry: ") + e.what();
+    }
     return true;
 }
 

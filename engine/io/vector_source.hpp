@@ -29,6 +29,11 @@ struct RawFeature {
     std::optional<geos::Geometry> geometry;  // project CRS; empty optional: null or empty geometry
     std::string geometry_type;               // as read ("Point", "MultiPolygon", "none")
     std::string problem;                     // why there is no geometry, when there is none
+    // What reading had to fix in this feature (a ring closed, text that was not UTF-8 recoded); the
+    // readers report it with the feature's id. geometry_repaired: one of those was the geometry.
+    std::vector<std::string> repairs;
+    bool geometry_repaired = false;
+    bool outside_crs = false;  // no geometry because its coordinates lie far outside its CRS's area
 };
 
 class VectorSource {
@@ -44,8 +49,16 @@ public:
     // Throws input_error naming file, layer, the missing field, its role and the fields that exist.
     int require_field(const std::string& name, const std::string& role) const;
 
-    bool next(RawFeature& out);  // false at the end
+    // false at the end. Throws input_error when the source cannot be read on (a corrupt or truncated
+    // file): a file that breaks off is never taken for a file that ends.
+    bool next(RawFeature& out);
     void rewind();
+
+    // Features so far whose coordinates lay far outside the area of their CRS, and the first of them.
+    long long outside_crs() const;
+    // Throws input_error when no feature was usable (`used` == 0) and the reason was the CRS: the
+    // coordinates are in another CRS than the declared one (RD metres declared as EPSG:4326...).
+    void require_plausible_crs(long long used) const;
 
 private:
     struct Impl;

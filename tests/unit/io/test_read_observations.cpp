@@ -214,7 +214,7 @@ TEST_CASE("observation geometry problems are reported by id, missing fields are 
         CHECK(r.skipped_count == 2);
         REQUIRE(r.skipped.size() == 2);
         CHECK(r.skipped[0].id == "p2");
-        CHECK(r.skipped[0].detail == "no geometry");
+        CHECK(r.skipped[0].detail == "no geometry: field 'wkt' is empty");  // an empty WKT cell, named
         CHECK(r.skipped[1].id == "p4");
         CHECK(r.geometry_types.at("Polygon") == 3);
         CHECK(r.geometry_types.at("none") == 1);
