@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "engine/core/error.hpp"
+#include "engine/gdal/gdal.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,6 +23,9 @@ constexpr std::array<std::string_view, 5> level_names{"block", "buurt", "wijk", 
 constexpr std::array<std::string_view, 5> level_layers{"blocks", "buurten", "wijken", "gebieden", "stadsdelen"};
 constexpr std::array<std::string_view, 5> level_codes{"block_code", "buurt_code", "wijk_code", "gebied_code", "stadsdeel_code"};
 constexpr std::array<std::string_view, 7> role_names{"theme", "valence", "source", "session", "round", "date", "text"};
+
+// More join threads than this is a typo (or a hostile file): each one costs memory up front.
+constexpr long long max_threads = 1024;
 
 std::optional<Role> parse_role(std::string_view s) {
     for (Role r : all_roles) {
@@ -96,6 +101,42 @@ public:
             }
         }
         fail(*v, "key '" + key + "' must be a number");
+    }
+
+    // A whole number in [lo, hi]. Checked before any conversion: 1e30 into an int is undefined behaviour.
+    long long integer(const std::string& key, long long fallback, long long lo, long long hi) {
+        const toml::value* v = find(key);
+        if (v == nullptr) {
+            return fallback;
+        }
+        const std::string range = " from " + std::to_string(lo) + " to " + std::to_string(hi);
+        if (v->is_integer()) {
+            const long long i = v->as_integer();
+            if (i < lo || i > hi) {
+                fail(*v, "key '" + key + "' must be a whole number" + range);
+            }
+            return i;
+        }
+        const double d = number(key, 0.0);  // floats, and numbers written as text in flags
+        if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || d != std::floor(d)) {
+            fail(*v, "key '" + key + "' must be a whole number" + range);
+        }
+        return static_cast<long long>(d);
+    }
+
+    // A CRS as text ("EPSG:28992", WKT, a PROJ string), checked now so that the message names the key
+    // and the line; the empty string when absent.
+    std::string crs(const std::string& key, const std::string& fallback = {}) {
+        const std::string text = str(key, fallback);
+        if (text.empty() || text == fallback) {
+            return text;
+        }
+        try {
+            gdal::srs_from_user(text);
+        } catch (const config_error&) {
+            fail(*find(key), "key '" + key + "': unknown CRS '" + text + "' (use e.g. EPSG:28992 or EPSG:4326)");
+        }
+        return text;
     }
 
     bool boolean(const std::string& key, bool fallback) {
@@ -208,7 +249,7 @@ SourceSpec read_source(Table& t, const std::string& base_dir) {
     SourceSpec s;
     s.path = resolve_path(t.required("source"), base_dir);
     s.layer = t.str("layer");
-    s.crs = t.str("crs");
+    s.crs = t.crs("crs");
     s.x_field = t.str("x");
     s.y_field = t.str("y");
     s.wkt_field = t.str("wkt");
@@ -328,7 +369,7 @@ HotspotSpec read_hotspots(Table t) {
     h.area_distance = t.number("distance", h.area_distance);
     h.hex_size = t.number("hex_size", h.hex_size);
     h.fdr = t.boolean("fdr", h.fdr);
-    h.min_features = static_cast<int>(t.number("min_features", h.min_features));
+    h.min_features = static_cast<int>(t.integer("min_features", h.min_features, 3, 1000000000));
     h.heat_radius = t.number("heat_radius", h.heat_radius);
     h.heat_cell = t.number("heat_cell", h.heat_cell);
     if (!(h.area_distance >= 0) || !(h.hex_size >= 0) || !(h.heat_radius > 0) || !(h.heat_cell > 0) || h.min_features < 3) {
@@ -363,8 +404,8 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
     p.base_dir = base_dir;
     Table t(root, "", p.origin, from_flags);
     p.name = t.str("name", p.name);
-    p.crs = t.str("crs", p.crs);
-    p.threads = static_cast<int>(t.number("threads", 0));
+    p.crs = t.crs("crs", p.crs);
+    p.threads = static_cast<int>(t.integer("threads", 0, 0, max_threads));
     p.styles_dir = resolve_path(t.str("styles"), p.base_dir);
     p.layers_dir = resolve_path(t.str("layers"), p.base_dir);
     if (t.find("themes") != nullptr) {
@@ -430,6 +471,37 @@ toml::value flag_table(const std::string& spec, const std::string& flag) {
     return table;
 }
 
+// Inputs are never written to: an output that is one of the inputs (same file, by any path or link)
+// would be replaced by the run, with --overwrite, or make every run fail on "exists" without it.
+void refuse_output_over_input(const Project& p) {
+    if (p.output.gpkg.empty()) {
+        return;
+    }
+    std::vector<const SourceSpec*> sources;
+    for (const auto& l : p.levels) {
+        sources.push_back(&l.source);
+    }
+    if (p.streets) {
+        sources.push_back(&p.streets->source);
+    }
+    for (const auto& o : p.observations) {
+        sources.push_back(&o.source);
+    }
+    for (const auto& i : p.indicators) {
+        sources.push_back(&i.source);
+    }
+    std::error_code ec;
+    const fs::path out = fs::weakly_canonical(p.output.gpkg, ec);
+    for (const SourceSpec* s : sources) {
+        std::error_code ec2;
+        const bool same = fs::exists(s->path, ec2) && fs::exists(p.output.gpkg, ec2) ? fs::equivalent(s->path, p.output.gpkg, ec2)
+                                                                                     : fs::weakly_canonical(s->path, ec2) == out;
+        if (same && !ec2) {
+            throw config_error(p.origin + ": the output " + p.output.gpkg + " is also an input (" + s->display() + "); inputs are never written to, choose another output");
+        }
+    }
+}
+
 } // namespace
 
 std::string_view level_name(Level l) { return level_names[static_cast<std::size_t>(l)]; }
@@ -466,6 +538,10 @@ Project parse_project(const std::string& toml_text, const std::string& origin, c
 }
 
 Project load_project(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        throw config_error(path + ": is a folder, not a project file");  // an ifstream "opens" a folder on Linux
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw config_error(path + ": cannot open the project file");
@@ -549,6 +625,7 @@ Project project_from_settings(const FlagSettings& s) {
     if (p.levels.empty()) {
         throw config_error(p.origin + ": no area levels given ([areas.buurt] in the project file or --area buurt=PATH,code=FIELD)");
     }
+    refuse_output_over_input(p);
     return p;
 }
 
