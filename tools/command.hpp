@@ -46,5 +46,8 @@ Command validate_command();
 Command run_command();
 Command streets_command();
 Command street_command();
+Command print_command();
+Command basemap_command();
+Command atlas_command();
 
 } // namespace buurt::cli

@@ -14,7 +14,8 @@ namespace {
 enum ExitCode : int { ok = 0, usage = 2, config = 3, input = 4, output = 5, internal = 10 };
 
 std::vector<buurt::cli::Command> commands() {
-    return {buurt::cli::validate_command(), buurt::cli::run_command(), buurt::cli::streets_command(), buurt::cli::street_command()};
+    return {buurt::cli::validate_command(), buurt::cli::run_command(), buurt::cli::print_command(), buurt::cli::basemap_command(),
+            buurt::cli::atlas_command(), buurt::cli::streets_command(), buurt::cli::street_command()};
 }
 
 void print_help(const std::vector<buurt::cli::Command>& all) {
