@@ -39,6 +39,9 @@ public:
     // Places the first candidate that fits; false (and counted as dropped) when none does.
     bool place_first(const std::vector<LabelBox>& candidates);
     bool place(const LabelBox& box) { return place_first({box}); }
+    // Counts a label the caller found no candidate for (no straight stretch long enough, no spot
+    // inside its area): dropped all the same.
+    void drop() { ++m_dropped; }
 
     const std::vector<LabelBox>& placed() const { return m_placed; }  // labels only, in placing order
     std::size_t dropped() const { return m_dropped; }

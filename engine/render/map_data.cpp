@@ -156,28 +156,25 @@ Focus MapData::focus(const MapRequest& request) const {
         if (found == nullptr) {
             throw config_error("no area with code '" + code + "' in " + m_run.path());
         }
-        if (!f.level) {
-            f.level = where->level;
-        }
-        f.codes.push_back(code);
+        f.codes[where->level].push_back(code);
         parts.push_back(&found->geometry);
         const auto& name = where->table.value(*found, "name");
         names.push_back(name && !name->empty() ? *name + " (" + code + ")" : code);
         f.envelope = parts.size() == 1 ? found->envelope : merge(f.envelope, found->envelope);
     }
     f.shape = parts.size() == 1 ? parts.front()->clone() : geos::unary_union(parts);
-    f.description = names.size() <= 3 ? list_and(names) : std::to_string(names.size()) + " gebieden: " + list_and(f.codes);
+    f.description = names.size() <= 3 ? list_and(names) : std::to_string(names.size()) + " gebieden: " + list_and(request.areas);
     return f;
 }
 
 std::vector<std::string> MapData::rounds(const Focus& focus) const {
     std::string where;
-    if (focus.level) {
+    for (const auto& [level, codes] : focus.codes) {
         std::string list;
-        for (const auto& c : focus.codes) {
+        for (const auto& c : codes) {
             list += (list.empty() ? "" : ",") + sql_quote(c);
         }
-        where = "\"" + std::string(level_code_field(*focus.level)) + "\" IN (" + list + ")";
+        where += (where.empty() ? "" : " OR ") + std::string("\"") + std::string(level_code_field(level)) + "\" IN (" + list + ")";
     }
     std::set<std::string> out;
     for (const char* table : observation_tables) {
@@ -196,12 +193,17 @@ FocusTest::FocusTest(const Focus& focus) : m_focus(focus) {
 }
 
 bool FocusTest::contains(const Table& table, const Row& row) const {
-    if (m_focus.level) {
-        const auto own = level_of_table(table.name);
-        const std::string field = own == m_focus.level ? "code" : std::string(level_code_field(*m_focus.level));
-        if (const auto& code = table.value(row, field)) {
-            return std::find(m_focus.codes.begin(), m_focus.codes.end(), *code) != m_focus.codes.end();
+    const auto own = level_of_table(table.name);
+    bool known = !m_focus.codes.empty();
+    for (const auto& [level, codes] : m_focus.codes) {
+        const auto& code = table.value(row, own == level ? "code" : std::string(level_code_field(level)));
+        if (code && std::find(codes.begin(), codes.end(), *code) != codes.end()) {
+            return true;
         }
+        known = known && code.has_value();
+    }
+    if (known) {
+        return false;  // the row's codes are there, and none is the focus's
     }
     if (m_shape) {
         switch (geos::dimension(row.geometry)) {

@@ -2,6 +2,7 @@
 // Internal to engine/render: what a print job reads from the run's GeoPackage once, and every page
 // of it draws from (an atlas reads the blocks once for all its pages).
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,15 +29,14 @@ struct ThematicData {
 
 // What a page is about: areas by code, or a box, or (neither) the whole run.
 struct Focus {
-    std::optional<Level> level;      // of the codes (the first code's level when they are mixed)
-    std::vector<std::string> codes;
+    std::map<Level, std::vector<std::string>> codes;  // the areas' codes by their level (a list may mix levels)
     std::string description;         // "Wegener Sleeswijkbuurt (FB08)", "2 buurten: ...", "kaartbeeld"
     std::optional<geos::Geometry> shape;  // the areas' union; none for a box or the whole run
     geos::Envelope envelope;
 };
 
-// Is a row part of the focus? By codes when the row carries the focus level's code (blocks of a
-// buurt, observations in a wijk): the same membership as the run's summaries. Else by geometry:
+// Is a row part of the focus? By codes when the row carries the code fields of the focus's levels
+// (blocks of a buurt, observations in a wijk): the same membership as the run's summaries. Else by geometry:
 // points covered, lines touching, areas sharing more than 1 % of the smaller one's area; with a box,
 // the row's envelope centre inside it. Keep `focus` alive and unmoved while this lives.
 class FocusTest {

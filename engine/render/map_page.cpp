@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
+#include <memory>
 #include <numbers>
+#include <tuple>
 
 #include "engine/core/version.hpp"
 #include "engine/render/furniture.hpp"
@@ -291,7 +295,7 @@ void Page::page_symbologies() {
                 }
             }
         }
-        // As in build_symbology: a special class (no data, zero, other) nobody here falls in is noise.
+        // As in build_symbology: a class for no data or other values that nobody here falls in is noise.
         const auto special = [](const style::Rule& r) { return r.test == style::Rule::Test::is_null || r.test == style::Rule::Test::other; };
         std::erase_if(sym.rules, [&](const style::Rule& r) { return r.count == 0 && special(r); });
         // On paper "no data" and "other" close the legend, after the scale of classes they stand outside.
@@ -807,7 +811,7 @@ void Page::place_area_labels(const Table& table, const std::string& field, bool 
             }
         }
         if (!placed) {
-            m_placer->place_first({});  // counted as dropped
+            m_placer->drop();
         }
     }
 }
@@ -877,7 +881,7 @@ void Page::place_street_labels() {
             }
         }
         if (placed_at.empty()) {
-            m_placer->place_first({});  // counted as dropped
+            m_placer->drop();
         }
     }
 }

@@ -66,6 +66,8 @@ TEST_CASE("render: the label placer keeps clear of obstacles and reports overlap
     placer.add_obstacle({{50, 50}, 20, 20, 0});
     CHECK_FALSE(placer.place({{50, 50}, 5, 2, 0}));
     CHECK(placer.dropped() == 1);
+    placer.drop();  // a label with no candidate at all
+    CHECK(placer.dropped() == 2);
     CHECK(placer.place({{10, 10}, 5, 2, 0}));
     CHECK(placer.overlaps() == 0);
     SECTION("outside the frame is no room") { CHECK_FALSE(placer.place({{98, 50}, 5, 2, 0})); }
