@@ -302,7 +302,7 @@ StreetSpec read_streets(Table t, const std::string& base_dir) {
 ObservationSpec read_observations(Table t, const std::string& base_dir, std::size_t index) {
     ObservationSpec o;
     o.source = read_source(t, base_dir);
-    o.name = t.str("name", fs::path(o.source.path).stem().string());
+    o.name = t.str("name", gdal::utf8_text(fs::path(o.source.path).stem().string()));  // a file name need not be UTF-8
     if (o.name.empty()) {
         o.name = "observations " + std::to_string(index + 1);
     }

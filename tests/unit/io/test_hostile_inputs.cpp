@@ -469,4 +469,8 @@ TEST_CASE("hostile project files: a folder, numbers that do not fit, CRSs checke
     ok.areas = {"buurt=" + areas + ",code=code,wkt=wkt,crs=EPSG:28992"};
     ok.output = (dir / "uit.gpkg").string();
     CHECK_NOTHROW(project_from_settings(ok));
+
+    // An input's default name is its file name, which need not be UTF-8 (caf\xe9.csv from a Windows share).
+    ok.observations = {(dir / "caf\xe9.csv").string() + ",crs=EPSG:4326,x=lon,y=lat"};
+    CHECK(project_from_settings(ok).observations.at(0).name == "caf\xc3\xa9");
 }
