@@ -309,6 +309,9 @@ def text_cases(c):
     for i, (lon, lat) in enumerate(GOOD_LL, 1):
         rows.append(f"l{i};{lon};{lat};groen;kans;bewoner;Caf\u00e9 bij de Bl\u00fcmenweg, geen \u20ac;\u00e9\u00e9n")
     c.text("obs_latin1.csv", "\n".join(rows) + "\n", encoding="cp1252")
+    # A file whose name is Latin-1 bytes (caf\xe9.csv, as an old Windows share hands it over): good content.
+    with open(os.path.join(os.fsencode(c.out), b"obs_caf\xe9.csv"), "w", encoding="utf-8") as f:
+        f.write("\n".join(c.good_csv_rows()) + "\n")
     # Very long strings: a 1 MB comment, a 1 MB theme, a 100 kB id.
     lon, lat = GOOD_LL[0]
     big = "lang " * 200_000
