@@ -11,11 +11,14 @@ HexGrid::HexGrid(const geos::Envelope& e, double width) : m_width(width), m_radi
         throw config_error("hexagon size must be positive");
     }
     const double dy = 1.5 * m_radius;
-    m_cols = static_cast<int>(std::ceil((e.max_x - e.min_x) / width)) + 2;
-    m_rows = static_cast<int>(std::ceil((e.max_y - e.min_y) / dy)) + 2;
-    if (static_cast<long long>(m_cols) * m_rows > 20'000'000) {
-        throw config_error("hexagon grid of " + std::to_string(m_cols) + " x " + std::to_string(m_rows) + " cells is too fine; use a larger hex_size");
+    const double cols = std::ceil((e.max_x - e.min_x) / width) + 2;
+    const double rows = std::ceil((e.max_y - e.min_y) / dy) + 2;
+    if (cols * rows > 2'000'000.0) {  // Gi* on more cells than this says nothing a map can show
+        throw config_error("hexagon grid of " + std::to_string(static_cast<long long>(cols)) + " x " + std::to_string(static_cast<long long>(rows)) +
+                           " cells is too fine; use a larger [hotspots] hex_size, or 0 for none");
     }
+    m_cols = static_cast<int>(cols);
+    m_rows = static_cast<int>(rows);
     for (int r = 0; r < m_rows; ++r) {
         for (int c = 0; c < m_cols; ++c) {
             m_centres.emplace_back(m_x0 + (c + (r % 2 == 1 ? 0.5 : 0.0)) * width, m_y0 + r * dy);

@@ -38,14 +38,31 @@ Hotspots area_hotspots(const AreaLevel& level, int level_index, const Aggregator
     return compute(concern, strength, distance_band(centres, band), band, options);
 }
 
+namespace {
+
+// The smallest cell size >= `wanted` that keeps a grid over the extent under `max_cells`: a project
+// covering the country still gets a heat map and hexagons, only coarser (and the run report says so).
+double fitting_cell(const geos::Envelope& e, double margin, double wanted, double max_cells) {
+    const double area = (e.max_x - e.min_x + 2 * margin) * (e.max_y - e.min_y + 2 * margin);
+    double cell = wanted;
+    while (area / (cell * cell) > max_cells) {
+        cell *= 1.25;
+    }
+    return cell;
+}
+
+} // namespace
+
 PointCollector::PointCollector(const geos::Envelope& e, const HotspotSpec& o) : m_radius(o.heat_radius) {
-    if (o.hex_size > 0) {
-        m_grid.emplace(e, o.hex_size);
+    m_heat_cell = fitting_cell(e, o.heat_radius, o.heat_cell, 4'000'000);
+    m_hex_size = o.hex_size > 0 ? fitting_cell(e, o.hex_size, o.hex_size, 200'000) : 0.0;
+    if (m_hex_size > 0) {
+        m_grid.emplace(e, m_hex_size);
         m_concern.assign(m_grid->size(), 0.0);
         m_strength.assign(m_grid->size(), 0.0);
         m_total.assign(m_grid->size(), 0.0);
     }
-    m_heat = empty_raster(e.min_x, e.min_y, e.max_x, e.max_y, o.heat_radius, o.heat_cell);
+    m_heat = empty_raster(e.min_x, e.min_y, e.max_x, e.max_y, o.heat_radius, m_heat_cell);
 }
 
 void PointCollector::add(double x, double y, int valence) {

@@ -35,8 +35,12 @@ public:
     const std::vector<double>& hex_strength() const { return m_strength; }
     const std::vector<double>& hex_total() const { return m_total; }
     const Raster& heat() const { return m_heat; }
+    double heat_cell() const { return m_heat_cell; }  // larger than asked when the extent needs it
+    double hex_size() const { return m_hex_size; }
 
 private:
+    double m_heat_cell = 0;
+    double m_hex_size = 0;
     std::optional<HexGrid> m_grid;
     std::vector<double> m_concern, m_strength, m_total;
     Raster m_heat;

@@ -15,12 +15,17 @@ Raster empty_raster(double min_x, double min_y, double max_x, double max_y, doub
     r.cell = cell;
     r.min_x = min_x - radius;
     r.max_y = max_y + radius;
-    r.cols = static_cast<int>(std::ceil((max_x - min_x + 2 * radius) / cell));
-    r.rows = static_cast<int>(std::ceil((max_y - min_y + 2 * radius) / cell));
-    constexpr long long max_cells = 200'000'000;  // 800 MB of floats: a cell size this small is a mistake
-    if (static_cast<long long>(r.cols) * r.rows > max_cells) {
-        throw config_error("heat map: " + std::to_string(r.cols) + " x " + std::to_string(r.rows) + " cells is too many; use a larger heat_cell");
+    // Counted in doubles first: a grid over two places 260 km apart must fail here, not overflow an int.
+    const double cols = std::ceil((max_x - min_x + 2 * radius) / cell);
+    const double rows = std::ceil((max_y - min_y + 2 * radius) / cell);
+    // 25 million cells (100 MB) covers a city at 5 m or the country at 100 m; more is a mistake of scale.
+    constexpr double max_cells = 25'000'000;
+    if (cols * rows > max_cells) {
+        throw config_error("heat map: " + std::to_string(static_cast<long long>(cols)) + " x " + std::to_string(static_cast<long long>(rows)) +
+                           " cells is too many; use a larger [hotspots] heat_cell or turn hotspots off (--no-hotspots)");
     }
+    r.cols = static_cast<int>(cols);
+    r.rows = static_cast<int>(rows);
     r.values.assign(static_cast<std::size_t>(r.cols) * r.rows, 0.0f);
     return r;
 }

@@ -466,7 +466,7 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
         }
         prov["inputs"].push_back({{"role", in.role}, {"path", in.source.path}, {"layer", in.source.layer}, {"sha256", it->second}, {"features", in.read}});
     }
-    w.metadata("buurtbalans_provenance", prov.dump(2));
+    w.metadata("buurtbalans_provenance", prov.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     w.metadata("buurtbalans_version", version);
 }
 
@@ -700,6 +700,12 @@ Report run(const Project& project, const JobOptions& options) {
         write_hex_layer(writer, *points, hs);
     }
     if (points) {
+        if (points->heat_cell() > project.hotspots.heat_cell || (project.hotspots.hex_size > 0 && points->hex_size() > project.hotspots.hex_size)) {
+            r.hotspot_notes.push_back("the area is large: heat map cells of " + std::to_string(std::lround(points->heat_cell())) + " m and hexagons of " +
+                                      std::to_string(std::lround(points->hex_size())) + " m instead of the " +
+                                      std::to_string(std::lround(project.hotspots.heat_cell)) + " m and " +
+                                      std::to_string(std::lround(project.hotspots.hex_size)) + " m asked, to keep the grids in memory");
+        }
         const hotspot::Raster& heat = points->heat();
         writer.raster("heatmap", heat.min_x, heat.max_y, heat.cell, heat.cols, heat.rows, heat.values,
                       "Heat map of point observations: quartic kernel, radius " + std::to_string(static_cast<int>(project.hotspots.heat_radius)) + " m");

@@ -375,6 +375,10 @@ HotspotSpec read_hotspots(Table t) {
     if (!(h.area_distance >= 0) || !(h.hex_size >= 0) || !(h.heat_radius > 0) || !(h.heat_cell > 0) || h.min_features < 3) {
         t.fail(t.value(), "distances must be zero or more, heat_radius and heat_cell more than zero, min_features at least 3");
     }
+    // Centimetre grids over a neighbourhood are already billions of cells: that is a typo, not a wish.
+    if (h.heat_cell < 1.0 || (h.hex_size > 0 && h.hex_size < 1.0)) {
+        t.fail(t.value(), "heat_cell and hex_size are too fine: use at least 1 metre (hex_size 0 turns the hexagons off)");
+    }
     t.finish();
     return h;
 }

@@ -13,6 +13,7 @@
 #include "engine/core/version.hpp"
 #include "engine/gdal/gdal.hpp"
 #include "engine/io/gpkg_writer.hpp"
+#include "engine/io/sql_query.hpp"
 
 namespace buurt::qgis {
 
@@ -201,17 +202,6 @@ std::string gdal_srs_xml(const std::string& crs) {
     return o.str();
 }
 
-std::string sql_text(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) {
-        out += c;
-        if (c == '\'') {
-            out += '\'';
-        }
-    }
-    return out + "'";
-}
-
 std::string utc_now() {
     const std::time_t t = std::time(nullptr);
     char buf[32];
@@ -384,16 +374,16 @@ void store_styles(io::GpkgWriter& w, const std::vector<StyleRow>& rows) {
         const Symbology& s = r.symbology;
         w.execute_sql("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, "
                       "styleSLD, useAsDefault, description, owner) VALUES ('', '', " +
-                      sql_text(s.table) + ", 'geom', " + sql_text(s.layer_id) + ", " + sql_text(qml(s)) + ", " + sql_text(sld(s)) + ", " +
-                      (r.is_default ? "1" : "0") + ", " + sql_text(s.title) + ", '')");
+                      io::sql_literal(s.table) + ", 'geom', " + io::sql_literal(s.layer_id) + ", " + io::sql_literal(qml(s)) + ", " + io::sql_literal(sld(s)) + ", " +
+                      (r.is_default ? "1" : "0") + ", " + io::sql_literal(s.title) + ", '')");
     }
 }
 
 void store_project(io::GpkgWriter& w, const std::string& project_name, const std::string& qgs_xml) {
     w.execute_sql("CREATE TABLE IF NOT EXISTS qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)");
     const std::string metadata = "{\"last_modified_time\": \"" + utc_now() + "\", \"last_modified_user\": \"buurtbalans\" }";
-    w.execute_sql("INSERT OR REPLACE INTO qgis_projects(name, metadata, content) VALUES (" + sql_text(project_name) + ", " + sql_text(metadata) +
-                  ", " + sql_text(qgz_hex(qgs_xml)) + ")");
+    w.execute_sql("INSERT OR REPLACE INTO qgis_projects(name, metadata, content) VALUES (" + io::sql_literal(project_name) + ", " + io::sql_literal(metadata) +
+                  ", " + io::sql_literal(qgz_hex(qgs_xml)) + ")");
 }
 
 } // namespace buurt::qgis

@@ -88,7 +88,7 @@ std::string to_json_text(const Report& r) {
     }
     j["counts"] = r.counts;
     j["hotspot_notes"] = r.hotspot_notes;
-    return j.dump(2);
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void print_text(const Report& r, std::ostream& out) {
