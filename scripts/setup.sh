@@ -16,10 +16,16 @@ step "validating the sample project"
 build/tools/buurtbalans validate sample_data/geuzenveld.toml --quiet >output/validate.txt
 step "running the sample project"
 build/tools/buurtbalans run sample_data/geuzenveld.toml --overwrite --quiet --json >output/run_report.json
+step "printing the session map and a thematic map"
+build/tools/buurtbalans print output/geuzenveld.gpkg --layer balance_blocks,observations_theme --area FB --paper A3 --landscape \
+  --out output/geuzenveld_balans.pdf --overwrite
+build/tools/buurtbalans basemap output/geuzenveld.gpkg --area FB08 --paper A3 --landscape --out output/FB08_sessiekaart.pdf --overwrite
 step "done"
 echo
 echo "Outputs:"
-echo "  $(pwd)/output/geuzenveld.gpkg     the GeoPackage (open it in QGIS)"
+echo "  $(pwd)/output/geuzenveld.gpkg     the GeoPackage (open it in QGIS: styled, with a project inside)"
+echo "  $(pwd)/output/geuzenveld_balans.pdf   a printed map: balance per block and the observations"
+echo "  $(pwd)/output/FB08_sessiekaart.pdf    the blank session map of the Wegener Sleeswijkbuurt"
 echo "  $(pwd)/output/validate.txt        what was read, repaired and skipped"
 echo "  $(pwd)/output/run_report.json     the run report as JSON"
 echo "The command: $(pwd)/build/tools/buurtbalans (try --help)"
