@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/core/error.hpp"
+#include "engine/io/sql_query.hpp"
 #include "engine/style/data_dir.hpp"
 
 namespace buurt::render {
@@ -172,7 +173,7 @@ std::vector<std::string> MapData::rounds(const Focus& focus) const {
     for (const auto& [level, codes] : focus.codes) {
         std::string list;
         for (const auto& c : codes) {
-            list += (list.empty() ? "" : ",") + sql_quote(c);
+            list += (list.empty() ? "" : ",") + io::sql_literal(c);
         }
         where += (where.empty() ? "" : " OR ") + std::string("\"") + std::string(level_code_field(level)) + "\" IN (" + list + ")";
     }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/error.hpp"
+#include "engine/io/sql_query.hpp"
 #include "engine/core/version.hpp"
 #include "engine/render/canvas.hpp"
 #include "engine/render/map_data.hpp"
@@ -77,7 +78,7 @@ PrintReport print(const PrintOptions& options, const std::vector<MapRequest>& pa
 
 std::vector<std::string> buurten_of_wijk(const std::string& gpkg, const std::string& wijk) {
     const RunOutput run(gpkg);
-    std::vector<std::string> codes = run.distinct("buurten", "code", "\"wijk_code\" = " + sql_quote(wijk));
+    std::vector<std::string> codes = run.distinct("buurten", "code", "\"wijk_code\" = " + io::sql_literal(wijk));
     if (codes.empty()) {
         throw config_error("no buurten of wijk '" + wijk + "' in " + gpkg);
     }

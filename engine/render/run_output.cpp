@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "engine/core/error.hpp"
-#include "engine/gdal/gdal.hpp"
+#include "engine/io/sql_query.hpp"
 #include "engine/io/vector_source.hpp"
 
 namespace buurt::render {
@@ -16,13 +16,6 @@ namespace {
 std::string quote_name(const std::string& name) { return "\"" + name + "\""; }
 
 } // namespace
-
-std::string sql_quote(const std::string& text) {
-    char* escaped = CPLEscapeString(text.c_str(), static_cast<int>(text.size()), CPLES_SQL);
-    std::string out = "'" + std::string(escaped) + "'";
-    CPLFree(escaped);
-    return out;
-}
 
 int Table::field(const std::string& field_name) const {
     const auto it = std::find(fields.begin(), fields.end(), field_name);
@@ -35,68 +28,37 @@ const std::optional<std::string>& Table::value(const Row& r, const std::string& 
     return i < 0 ? none : r.values[static_cast<std::size_t>(i)];
 }
 
-struct RunOutput::Impl {
-    std::string path;
-    GDALDatasetUniquePtr dataset;
-    Provenance provenance;
-
-    // Runs a query and hands each result feature to `row`; SQL errors name the query.
-    template <typename F>
-    void query(const std::string& sql, F&& row) const {
-        gdal::ErrorCapture capture;
-        OGRLayer* result = dataset->ExecuteSQL(sql.c_str(), nullptr, nullptr);
-        if (result == nullptr) {
-            throw config_error(path + ": cannot run " + sql + ": " + capture.last_error());
-        }
-        for (OGRFeatureUniquePtr f(result->GetNextFeature()); f; f.reset(result->GetNextFeature())) {
-            row(*f);
-        }
-        dataset->ReleaseResultSet(result);
-    }
-};
-
-RunOutput::RunOutput(const std::string& gpkg) : m_impl(std::make_unique<Impl>()) {
-    Impl& m = *m_impl;
-    m.path = gpkg;
-    m.dataset = gdal::open_vector(gpkg, {});
-    const char* text = m.dataset->GetMetadataItem("buurtbalans_provenance");
-    if (text == nullptr) {
+RunOutput::RunOutput(const std::string& gpkg) : m_path(gpkg) {
+    const std::string text = io::metadata_item(gpkg, "buurtbalans_provenance");
+    if (text.empty()) {
         throw input_error({gpkg, "", "", ""}, "is not a GeoPackage written by buurtbalans run (no buurtbalans_provenance metadata)");
     }
     try {
         const auto j = nlohmann::json::parse(text);
-        m.provenance = {j.value("engine", ""), j.value("created", ""), j.value("project", ""), j.value("crs", "EPSG:28992"), {}};
+        m_provenance = {j.value("engine", ""), j.value("created", ""), j.value("project", ""), j.value("crs", "EPSG:28992"), {}};
         if (j.contains("parameters") && j["parameters"].contains("themes")) {
-            m.provenance.themes = j["parameters"]["themes"].get<std::vector<std::string>>();
+            m_provenance.themes = j["parameters"]["themes"].get<std::vector<std::string>>();
         }
     } catch (const nlohmann::json::exception& e) {
         throw input_error({gpkg, "gpkg_metadata", "buurtbalans_provenance", ""}, std::string("is not valid JSON: ") + e.what());
     }
 }
 
-RunOutput::~RunOutput() = default;
-RunOutput::RunOutput(RunOutput&&) noexcept = default;
-RunOutput& RunOutput::operator=(RunOutput&&) noexcept = default;
-
-const std::string& RunOutput::path() const { return m_impl->path; }
-const Provenance& RunOutput::provenance() const { return m_impl->provenance; }
-
-bool RunOutput::has_table(const std::string& table) const { return m_impl->dataset->GetLayerByName(table.c_str()) != nullptr; }
+bool RunOutput::has_table(const std::string& table) const { return !io::layer_fields(m_path, table).empty(); }
 
 Table RunOutput::read(const std::string& table, const std::vector<std::string>& fields, const std::string& where) const {
     Table out{table, fields, {}};
     std::optional<std::unordered_set<long long>> wanted;
     if (!where.empty()) {
-        OGRLayer* layer = m_impl->dataset->GetLayerByName(table.c_str());
-        const std::string fid = layer != nullptr && *layer->GetFIDColumn() != '\0' ? layer->GetFIDColumn() : "fid";
         wanted.emplace();
-        m_impl->query("SELECT " + quote_name(fid) + " FROM " + quote_name(table) + " WHERE " + where,
-                      [&](OGRFeature& f) { wanted->insert(f.GetFieldAsInteger64(0)); });
+        for (const auto& row : io::sql_rows(m_path, "SELECT fid FROM " + quote_name(table) + " WHERE " + where)) {
+            wanted->insert(std::stoll(row.at(0).value_or("-1")));
+        }
     }
     SourceSpec spec;
-    spec.path = m_impl->path;
+    spec.path = m_path;
     spec.layer = table;
-    io::VectorSource source(spec, m_impl->provenance.crs);
+    io::VectorSource source(spec, m_provenance.crs);
     std::vector<int> columns;
     for (const auto& f : fields) {
         columns.push_back(source.field_index(f));
@@ -122,22 +84,25 @@ Table RunOutput::read(const std::string& table, const std::vector<std::string>& 
 std::vector<std::pair<std::optional<std::string>, long long>> RunOutput::histogram(const std::string& table, const std::string& field,
                                                                                    const std::string& where) const {
     std::vector<std::pair<std::optional<std::string>, long long>> out;
-    m_impl->query("SELECT " + quote_name(field) + ", count(*) FROM " + quote_name(table) + (where.empty() ? "" : " WHERE " + where) + " GROUP BY 1 ORDER BY 1",
-                  [&](OGRFeature& f) {
-                      out.emplace_back(f.IsFieldSetAndNotNull(0) ? std::optional<std::string>(f.GetFieldAsString(0)) : std::nullopt, f.GetFieldAsInteger64(1));
-                  });
+    const std::string sql =
+        "SELECT " + quote_name(field) + ", count(*) FROM " + quote_name(table) + (where.empty() ? "" : " WHERE " + where) + " GROUP BY 1 ORDER BY 1";
+    for (auto& row : io::sql_rows(m_path, sql)) {
+        out.emplace_back(std::move(row.at(0)), std::stoll(row.at(1).value_or("0")));
+    }
     return out;
 }
 
 std::vector<std::string> RunOutput::distinct(const std::string& table, const std::string& field, const std::string& where) const {
-    OGRLayer* layer = m_impl->dataset->GetLayerByName(table.c_str());
-    if (layer == nullptr || layer->GetLayerDefn()->GetFieldIndex(field.c_str()) < 0) {
+    const auto fields = io::layer_fields(m_path, table);
+    if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
         return {};
     }
+    const std::string f = quote_name(field);
     std::vector<std::string> out;
-    const std::string sql = "SELECT DISTINCT " + quote_name(field) + " FROM " + quote_name(table) + " WHERE " + quote_name(field) +
-                            " IS NOT NULL AND " + quote_name(field) + " <> ''" + (where.empty() ? "" : " AND (" + where + ")") + " ORDER BY 1";
-    m_impl->query(sql, [&](OGRFeature& f) { out.emplace_back(f.GetFieldAsString(0)); });
+    for (auto& row : io::sql_rows(m_path, "SELECT DISTINCT " + f + " FROM " + quote_name(table) + " WHERE " + f + " IS NOT NULL AND " + f + " <> ''" +
+                                              (where.empty() ? "" : " AND (" + where + ")") + " ORDER BY 1")) {
+        out.push_back(std::move(row.at(0)).value_or(""));
+    }
     return out;
 }
 

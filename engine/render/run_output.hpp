@@ -1,9 +1,8 @@
 #pragma once
 // A run's GeoPackage, read back for printing: its tables as GEOS geometries with chosen fields as
-// text (through io::VectorSource), and its provenance. Maps are made from what a run wrote, never
+// text (through io::VectorSource), its provenance and a few counts (through io's SQL queries). Maps are made from what a run wrote, never
 // from the raw inputs, so a map always shows what the GeoPackage (and QGIS) shows.
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,12 +39,9 @@ class RunOutput {
 public:
     // Throws input_error when the file is not a buurtbalans GeoPackage (no provenance).
     explicit RunOutput(const std::string& gpkg);
-    ~RunOutput();
-    RunOutput(RunOutput&&) noexcept;
-    RunOutput& operator=(RunOutput&&) noexcept;
 
-    const std::string& path() const;
-    const Provenance& provenance() const;
+    const std::string& path() const { return m_path; }
+    const Provenance& provenance() const { return m_provenance; }
     bool has_table(const std::string& table) const;
     // Rows of `table` matching the SQL `where` (empty: all), with `fields` as text.
     Table read(const std::string& table, const std::vector<std::string>& fields, const std::string& where = "") const;
@@ -57,11 +53,8 @@ public:
     std::vector<std::string> distinct(const std::string& table, const std::string& field, const std::string& where = "") const;
 
 private:
-    struct Impl;
-    std::unique_ptr<Impl> m_impl;
+    std::string m_path;
+    Provenance m_provenance;
 };
-
-// 'text' with quotes doubled, for SQL built from area codes.
-std::string sql_quote(const std::string& text);
 
 } // namespace buurt::render
