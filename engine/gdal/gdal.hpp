@@ -42,12 +42,6 @@ struct CoordinateTransformDeleter {
 };
 using CoordinateTransformPtr = std::unique_ptr<OGRCoordinateTransformation, CoordinateTransformDeleter>;
 
-// Text from inputs: strict UTF-8 (what JSON and SQLite readers downstream accept), else read as
-// Windows-1252, which is what text that is not UTF-8 almost always is (Excel's CSV, old Shapefiles).
-bool is_utf8(const std::string& s);
-std::string windows1252_to_utf8(const std::string& s);
-std::string utf8_text(const std::string& s);  // s when it is UTF-8, else windows1252_to_utf8(s)
-
 // A CRS from user text ("EPSG:28992", WKT, PROJ string) with x = easting/longitude axis order.
 OGRSpatialReference srs_from_user(const std::string& text);
 std::string srs_label(const OGRSpatialReference& srs);  // "EPSG:28992 (Amersfoort / RD New)"

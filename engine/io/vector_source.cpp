@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "engine/core/error.hpp"
+#include "engine/core/text.hpp"
 #include "engine/gdal/gdal.hpp"
 
 namespace buurt::io {
@@ -279,8 +280,8 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
     auto gdal_said = [&capture, &said_on_open]() {
         std::string out;
         for (const std::vector<std::string>* list : std::array<const std::vector<std::string>*, 3>{&said_on_open, &capture.errors(), &capture.warnings()}) {
-            for (const auto& m : *list) {
-                out += (out.empty() ? "" : "; ") + m;
+            for (const auto& message : *list) {
+                out += (out.empty() ? "" : "; ") + message;
             }
         }
         return out.empty() ? out : " (GDAL: " + out + ")";
@@ -302,10 +303,10 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
             throw input_error({spec.path, spec.layer, "", ""}, "no such layer (layers: " + join_names(layers) + ")");
         }
     }
-    m.info.layer = gdal::utf8_text(m.layer->GetName());
+    m.info.layer = utf8_text(m.layer->GetName());
     OGRFeatureDefn* defn = m.layer->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        m.info.fields.emplace_back(gdal::utf8_text(defn->GetFieldDefn(i)->GetNameRef()));  // a Latin-1 header too
+        m.info.fields.emplace_back(utf8_text(defn->GetFieldDefn(i)->GetNameRef()));  // a Latin-1 header too
     }
     if (!spec.x_field.empty()) {
         m.x_field = require_field(spec.x_field, "x (point column)");
@@ -340,10 +341,10 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
     }
     m.target_srs = gdal::srs_from_user(project_crs);
     if (!m.source_srs.IsSame(&m.target_srs)) {
-        gdal::ErrorCapture capture;
+        gdal::ErrorCapture transform_said;  // only what creating the transformation says
         m.transform.reset(OGRCreateCoordinateTransformation(&m.source_srs, &m.target_srs));
         if (!m.transform) {
-            throw input_error({spec.path, m.info.layer, "", ""}, "cannot transform from " + m.info.crs + " to " + project_crs + ": " + capture.last_error());
+            throw input_error({spec.path, m.info.layer, "", ""}, "cannot transform from " + m.info.crs + " to " + project_crs + ": " + transform_said.last_error());
         }
     }
 }
@@ -443,8 +444,8 @@ bool VectorSource::next(RawFeature& out) {
         const bool set = f->IsFieldSetAndNotNull(i) != 0;
         out.null[i] = !set;
         out.values[i] = set ? field_text(*f, i) : "";
-        if (set && !gdal::is_utf8(out.values[i])) {
-            out.values[i] = gdal::windows1252_to_utf8(out.values[i]);
+        if (set && !is_utf8(out.values[i])) {
+            out.values[i] = windows1252_to_utf8(out.values[i]);
             out.repairs.push_back("text in field '" + m.info.fields[i] + "' was not UTF-8; read as Windows-1252 (Latin-1)");
         }
     }

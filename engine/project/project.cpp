@@ -6,11 +6,12 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "engine/core/error.hpp"
+#include "engine/core/text.hpp"
+#include "engine/core/toml_read.hpp"
 #include "engine/gdal/gdal.hpp"
 
 namespace fs = std::filesystem;
@@ -302,7 +303,7 @@ StreetSpec read_streets(Table t, const std::string& base_dir) {
 ObservationSpec read_observations(Table t, const std::string& base_dir, std::size_t index) {
     ObservationSpec o;
     o.source = read_source(t, base_dir);
-    o.name = t.str("name", gdal::utf8_text(fs::path(o.source.path).stem().string()));  // a file name need not be UTF-8
+    o.name = t.str("name", utf8_text(fs::path(o.source.path).stem().string()));  // a file name need not be UTF-8
     if (o.name.empty()) {
         o.name = "observations " + std::to_string(index + 1);
     }
@@ -434,14 +435,6 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
     return p;
 }
 
-toml::value parse_toml(std::istream& in, const std::string& origin) {
-    try {
-        return toml::parse(in, origin);
-    } catch (const toml::exception& e) {
-        throw config_error(std::string("cannot read project file: ") + e.what());
-    }
-}
-
 // "PATH,key=value,a.b=value" -> {source = PATH, key = value, a = {b = value}}
 toml::value flag_table(const std::string& spec, const std::string& flag) {
     toml::value table = toml::table{};
@@ -537,21 +530,12 @@ const AreaLevelSpec* Project::level(Level l) const {
 }
 
 Project parse_project(const std::string& toml_text, const std::string& origin, const std::string& base_dir) {
-    std::istringstream in(toml_text);
-    return parse_root(parse_toml(in, origin), origin, base_dir, false);
+    return parse_root(parse_toml_text(toml_text, origin, "project file"), origin, base_dir, false);
 }
 
 Project load_project(const std::string& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        throw config_error(path + ": is a folder, not a project file");  // an ifstream "opens" a folder on Linux
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw config_error(path + ": cannot open the project file");
-    }
-    const std::string base = fs::absolute(path).parent_path().string();
-    return parse_root(parse_toml(in, path), path, base, false);
+    const toml::value root = read_toml_file(path, "project file");
+    return parse_root(root, path, fs::absolute(path).parent_path().string(), false);
 }
 
 Project project_from_settings(const FlagSettings& s) {

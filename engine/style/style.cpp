@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "engine/core/error.hpp"
+#include "engine/core/toml_read.hpp"
 
 namespace fs = std::filesystem;
 
@@ -32,17 +32,7 @@ int hex_digit(char c) {
 // Reads one TOML file as a table and refuses keys nobody asked for (a typo must not pass silently).
 class Reader {
 public:
-    explicit Reader(const std::string& path) : m_path(path) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            throw config_error(path + ": cannot open");
-        }
-        try {
-            m_root = toml::parse(in, path);
-        } catch (const toml::exception& e) {
-            throw config_error(e.what());
-        }
-    }
+    explicit Reader(const std::string& path) : m_path(path), m_root(read_toml_file(path, "style or layer file")) {}
 
     const toml::value& root() const { return m_root; }
     const std::string& path() const { return m_path; }

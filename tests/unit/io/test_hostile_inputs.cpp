@@ -24,6 +24,7 @@
 #include "engine/io/vector_source.hpp"
 #include "engine/project/project.hpp"
 #include "engine/report/report.hpp"
+#include "engine/style/style.hpp"
 #include "unit/support/unit_support.hpp"
 
 using namespace buurt;
@@ -306,7 +307,7 @@ TEST_CASE("damaged and unreadable files are input errors, never a quiet end of t
         f->SetField("id", "p1");
         OGRPoint pt(117100, 487100);
         f->SetGeometry(&pt);
-        layer->CreateFeature(f);
+        REQUIRE(layer->CreateFeature(f) == OGRERR_NONE);
         OGRFeature::DestroyFeature(f);
         GDALClose(ds);
         fs::remove(dir / "punten.dbf");
@@ -458,7 +459,7 @@ TEST_CASE("hostile project files: a folder, numbers that do not fit, CRSs checke
     // The output may not be an input: by the same path, by another spelling, or through a link.
     const std::string areas = test::write_text(dir / "buurten.csv", "code,wkt\nA,\"POLYGON ((0 0, 1 0, 1 1, 0 0))\"\n");
     fs::create_symlink(dir / "buurten.csv", dir / "link.csv");
-    for (const std::string out : {areas, (dir / "." / "buurten.csv").string(), (dir / "link.csv").string()}) {
+    for (const std::string& out : {areas, (dir / "." / "buurten.csv").string(), (dir / "link.csv").string()}) {
         FlagSettings s;
         s.areas = {"buurt=" + areas + ",code=code,wkt=wkt,crs=EPSG:28992"};
         s.output = out;
@@ -469,6 +470,13 @@ TEST_CASE("hostile project files: a folder, numbers that do not fit, CRSs checke
     ok.areas = {"buurt=" + areas + ",code=code,wkt=wkt,crs=EPSG:28992"};
     ok.output = (dir / "uit.gpkg").string();
     CHECK_NOTHROW(project_from_settings(ok));
+
+    // Found by fuzzing: toml11 3.7 read past its buffer reporting a bad byte inside a literal string.
+    const std::string latin1("[areas.buurt]\nsource = 'Caf\xe9.csv'\n");
+    CHECK_THROWS_WITH(parse_project(latin1, "p.toml", dir.string()), Contains("p.toml: line 2") && Contains("not UTF-8 (byte 28)"));
+    fs::create_directories(dir / "styles");
+    test::write_text(dir / "styles" / "ramps.toml", "# kleuren\n[ramps.r\xe9" "d]\n");
+    CHECK_THROWS_WITH(style::load_library((dir / "styles").string(), dir.string()), Contains("ramps.toml: line 2") && Contains("not UTF-8"));
 
     // An input's default name is its file name, which need not be UTF-8 (caf\xe9.csv from a Windows share).
     ok.observations = {(dir / "caf\xe9.csv").string() + ",crs=EPSG:4326,x=lon,y=lat"};
