@@ -63,14 +63,14 @@ Inputs load(const Project& p, Report& r) {
     return in;
 }
 
-std::vector<io::ObservationReader> open_observations(const Project& p, Report& r) {
+std::vector<io::ObservationReader> open_observations(const Project& p, Report& r, bool attributes) {
     if (p.observations.empty()) {
         throw config_error(p.origin + ": no observations given ([[observations]] in the project file or --observations PATH,...)");
     }
     std::vector<io::ObservationReader> readers;
     readers.reserve(p.observations.size());
     for (std::size_t i = 0; i < p.observations.size(); ++i) {
-        readers.emplace_back(p, static_cast<int>(i), r);
+        readers.emplace_back(p, static_cast<int>(i), r, attributes);
     }
     return readers;
 }
@@ -593,7 +593,7 @@ Report validate(const Project& project, const JobOptions& options) {
     Report r;
     load(project, r);
     long long total = 0;
-    auto readers = open_observations(project, r);
+    auto readers = open_observations(project, r, true);  // every field: its text is checked too
     Observation o;
     for (auto& reader : readers) {
         while (reader.next(o)) {
@@ -612,7 +612,7 @@ Report run(const Project& project, const JobOptions& options) {
     }
     Report r;
     Inputs in = load(project, r);
-    auto readers = open_observations(project, r);
+    auto readers = open_observations(project, r, options.write_observations);
     io::GpkgWriter writer(project.output.gpkg, project.output.overwrite, project.crs);
 
     const Streets* streets = in.streets ? &*in.streets : nullptr;
