@@ -26,6 +26,7 @@
 #include "engine/io/read_observations.hpp"
 #include "engine/io/read_streets.hpp"
 #include "engine/join/joiner.hpp"
+#include "engine/pipeline/batch_reader.hpp"
 #include "engine/qgis/qgis.hpp"
 #include "engine/style/data_dir.hpp"
 #include "engine/style/style.hpp"
@@ -636,17 +637,8 @@ Report run(const Project& project, const JobOptions& options) {
     std::vector<Observation> batch;
     std::vector<JoinResult> results;
     long long total = 0;
-    std::size_t current = 0;
-    while (current < readers.size()) {
-        batch.clear();
-        Observation o;
-        while (batch.size() < batch_size && current < readers.size()) {
-            if (readers[current].next(o)) {
-                batch.push_back(std::move(o));
-            } else {
-                ++current;
-            }
-        }
+    BatchReader batches(readers, batch_size);
+    while (batches.next(batch)) {
         results.resize(batch.size());
         join_batch(workers, batch, results);
         // Summing and writing stay in input order, so two runs give identical outputs.
