@@ -211,13 +211,15 @@ def body(c):
 
         # --- 4. refusals
         port = pg_cluster.free_port()
-        r = e.run_cli(["run", e.PROJECT_FILE, "--postgis", f"PG:host=127.0.0.1 port={port} dbname=x user=u password=geheim", "--quiet"])
+        r = e.run_cli(["run", e.PROJECT_FILE, "--out", os.path.join(tmp, "unreachable.gpkg"), "--postgis",
+                       f"PG:host=127.0.0.1 port={port} dbname=x user=u password=geheim", "--quiet"])
         c.exit_code(r, e.EXIT_OUTPUT, "an unreachable server is an output error")
         c.check("cannot connect" in r.stderr and "geheim" not in r.stderr, "it says it cannot connect, without the password", r.stderr)
         r = e.run_cli(["run", project, "--out", os.path.join(tmp, "again.gpkg"), "--postgis", pg.pg, "--schema", "wijkdata", "--quiet"])
         c.exit_code(r, e.EXIT_OUTPUT, "an existing schema without --overwrite is refused")
         pg.psql("CREATE SCHEMA eigen; CREATE TABLE eigen.mijn_tabel (x int); INSERT INTO eigen.mijn_tabel VALUES (42)")
-        r = e.run_cli(["run", e.PROJECT_FILE, "--postgis", pg.pg, "--schema", "eigen", "--overwrite", "--quiet"])
+        r = e.run_cli(["run", e.PROJECT_FILE, "--out", os.path.join(tmp, "eigen.gpkg"), "--postgis", pg.pg, "--schema", "eigen", "--overwrite", "--quiet"])
+        c.check("not written by buurtbalans" in r.stderr, "because buurtbalans did not write it", r.stderr)
         c.exit_code(r, e.EXIT_OUTPUT, "a schema buurtbalans did not make is refused even with --overwrite")
         c.equal(pg.psql("SELECT x FROM eigen.mijn_tabel"), [["42"]], "and its table is untouched")
         bad_input = project.replace(".toml", "_unreachable.toml")
