@@ -14,6 +14,7 @@ PKGS=(
   libtoml11-dev nlohmann-json3-dev           # project file parser, JSON reports
   libssl-dev                                 # SHA-256 of inputs for provenance
   libsqlite3-dev sqlite3                     # direct GeoPackage table access (styles, metadata)
+  libpq-dev                                  # PostGIS output: COPY and DDL in one transaction (libpq)
   libcairo2-dev libpango1.0-dev fonts-dejavu-core   # printed maps: PDF/SVG/PNG, text layout, embedded fonts
   fonts-dejavu-extra                         # DejaVu Sans Condensed: street names fit along short streets
   poppler-utils                              # pdftotext/pdffonts/pdftoppm: tests read printed maps back
@@ -22,7 +23,7 @@ PKGS=(
 for arg in "$@"; do
   case $arg in
     --with-qgis) PKGS+=(qgis python3-qgis qgis-providers) ;;
-    --with-postgis) PKGS+=(postgresql-15-postgis-3 postgresql-client) ;;
+    --with-postgis) PKGS+=(postgresql-15 postgresql-15-postgis-3 postgresql-client) ;;  # tests start a throwaway cluster
     --with-fuzz) PKGS+=(clang-14 libclang-rt-14-dev) ;;  # libFuzzer, sanitizers for clang
     *) echo "install_deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac

@@ -12,8 +12,8 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 jobs=$(nproc)
 
-step "installing Debian packages (QGIS for the styled-GeoPackage checks, clang for fuzzing)"
-if [ $quick = 1 ]; then scripts/install_deps.sh --with-qgis; else scripts/install_deps.sh --with-qgis --with-fuzz; fi
+step "installing Debian packages (QGIS for the styled-GeoPackage checks, PostgreSQL 15 + PostGIS 3 for the shared-store tests, clang for fuzzing)"
+if [ $quick = 1 ]; then scripts/install_deps.sh --with-qgis --with-postgis; else scripts/install_deps.sh --with-qgis --with-postgis --with-fuzz; fi
 
 if [ $quick = 0 ]; then
   step "fuzzing: project parser and geometry ingestion, ${FUZZ_SECONDS:-60} s each"

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "engine/core/conninfo.hpp"
 #include "engine/pipeline/pipeline.hpp"
 #include "tools/command_project.hpp"
 
@@ -15,6 +16,9 @@ Joins every observation to the finest area level, every coarser level and the ne
 writes one GeoPackage atomically, with a QGIS style for every layer and an embedded QGIS project.
   --out FILE.gpkg       the GeoPackage to write (or [output] gpkg in the project)
   --overwrite           replace an existing output
+  --postgis PG:CONN     also write every layer, style and the project into PostGIS (GDAL connection
+                        string, e.g. "PG:host=db.example.nl dbname=gis user=me"; password: ~/.pgpass)
+  --schema NAME         the schema a run replaces as a whole, in one transaction (default buurtbalans)
   --summaries-only      skip the observation layers (only areas, streets and the report)
   --no-hotspots         skip Gi* hotspots, the hexagon grid and the heat map
 )") + project_options_help;
@@ -28,6 +32,8 @@ writes one GeoPackage atomically, with a QGIS style for every layer and an embed
         add_project_options(o, s);
         o.value("--out", [&](const std::string& v) { s.output = v; });
         o.flag("--overwrite", [&] { s.overwrite = true; });
+        o.value("--postgis", [&](const std::string& v) { s.postgis = v; });
+        o.value("--schema", [&](const std::string& v) { s.schema = v; });
         o.flag("--summaries-only", [&] { summaries_only = true; });
         o.flag("--no-hotspots", [&] { hotspots = false; });
         o.flag("--json", [&] { json = true; });
@@ -47,7 +53,12 @@ writes one GeoPackage atomically, with a QGIS style for every layer and an embed
             if (!quiet) {
                 print_text(report, std::cout);
             }
-            std::cerr << "wrote " << project.output.gpkg << "\n";
+            if (!project.output.gpkg.empty()) {
+                std::cerr << "wrote " << project.output.gpkg << "\n";
+            }
+            if (!project.output.postgis.empty()) {
+                std::cerr << "wrote schema " << project.output.schema << " in " << display_source(project.output.postgis) << "\n";
+            }
         }
         return 0;
     };

@@ -1,9 +1,12 @@
 #include "engine/core/error.hpp"
 
+#include "engine/core/conninfo.hpp"
+
 namespace buurt {
 
 std::string Location::to_string() const {
-    std::string out = file;
+    // A database source is named without its password: messages end up in logs and tickets.
+    std::string out = display_source(file);
     auto add = [&out](const std::string& label, const std::string& value) {
         if (value.empty()) {
             return;

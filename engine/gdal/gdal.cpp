@@ -9,6 +9,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "engine/core/conninfo.hpp"
 #include "engine/core/error.hpp"
 
 namespace buurt::gdal {
@@ -28,6 +29,41 @@ CPLHTTPResult* refuse_http(const char* url, CSLConstList, GDALProgressFunc, void
     result->pszErrBuf = CPLStrdup(message.c_str());
     CPLError(CE_Failure, CPLE_AppDefined, "%s", message.c_str());
     return result;
+}
+
+// Drivers that connect to a server. A database is read only when the project names it with an explicit
+// "PG:" connection string; no file or other spelling may make the engine connect anywhere.
+constexpr const char* server_drivers[] = {"PostgreSQL", "MySQL", "OCI", "MSSQLSpatial", "ODBC", "HANA", "MongoDBv3", "Elasticsearch",
+                                          "CouchDB", "WFS", "OAPIF", "CARTO", "AmigoCloud", "NGW", "PLScenes", "EEDA", "GPSBabel"};
+
+// GDAL's messages about a connection span lines ("connection to server ... failed:\n\tIs the server
+// running..."); a report line is one line.
+std::string one_line(std::string s) {
+    for (char& c : s) {
+        if (c == '\n' || c == '\t' || c == '\r') {
+            c = ' ';
+        }
+    }
+    std::string out;
+    for (const char c : s) {
+        if (!(c == ' ' && !out.empty() && out.back() == ' ')) {
+            out += c;
+        }
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return out;
+}
+
+GDALDatasetUniquePtr open_postgresql(const std::string& path) {
+    ErrorCapture capture;
+    const char* const allowed[] = {"PostgreSQL", nullptr};
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, allowed, nullptr, nullptr));
+    if (!ds) {
+        throw input_error({path, "", "", ""}, "cannot connect to the database: " + one_line(capture.last_error()));
+    }
+    return ds;
 }
 
 std::string lower(std::string s) {
@@ -94,6 +130,18 @@ GDALDatasetUniquePtr open_vector(const std::string& path, const std::vector<std:
                                "http://", "https://", "ftp://", "ftps://"}) {
         if (lowered.find(remote) != std::string::npos) {
             throw input_error({path, "", "", ""}, "remote sources are switched off: the engine reads only local files and databases");
+        }
+    }
+    if (is_pg_source(path)) {
+        return open_postgresql(path);
+    }
+    if (GDALDriverH d = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr); d != nullptr) {
+        const std::string name = GDALGetDescription(d);
+        for (const char* server : server_drivers) {
+            if (name == server) {
+                throw input_error({path, "", "", ""}, "is a connection to a server (" + name +
+                                                          "); the engine connects only to PostgreSQL, named as PG:host=... dbname=...");
+            }
         }
     }
     const std::string head = file_head(path, 1024);

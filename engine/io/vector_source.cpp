@@ -254,6 +254,16 @@ struct VectorSource::Impl {
     std::string first_outside;  // "feature FID 3 at (117100, 487100)"
     long long last_fid = -1;
     std::vector<char> wanted;  // per field; empty: all fields
+    bool result_set = false;  // `layer` is the result of `sql`: GDAL's to free, before the dataset closes
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() {
+        if (result_set && layer != nullptr && dataset) {
+            dataset->ReleaseResultSet(layer);
+        }
+    }
 };
 
 namespace {
@@ -302,6 +312,7 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
     std::vector<std::string> said_on_open;
     m.dataset = gdal::open_vector(spec.path, options, &said_on_open);
     m.info.path = spec.path;
+    m.info.sql = spec.sql;
     m.info.driver = m.dataset->GetDriver() != nullptr ? m.dataset->GetDriver()->GetDescription() : "unknown";
     if (m.info.driver == "CSV") {
         refuse_nul_bytes(spec.path);
@@ -318,11 +329,23 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
         return out.empty() ? out : " (GDAL: " + out + ")";
     };
 
-    std::vector<std::string> layers;
-    for (int i = 0; i < m.dataset->GetLayerCount(); ++i) {
-        layers.emplace_back(m.dataset->GetLayer(i)->GetName());
-    }
-    if (spec.layer.empty()) {
+    // Listed only when needed: a municipal database holds thousands of tables.
+    auto list_layers = [&m] {
+        std::vector<std::string> names;
+        for (int i = 0; i < m.dataset->GetLayerCount(); ++i) {
+            names.emplace_back(m.dataset->GetLayer(i)->GetName());
+        }
+        return names;
+    };
+    if (!spec.sql.empty()) {
+        // Run in the source's own SQL (PostgreSQL's for a PG: source, SQLite's for a GeoPackage).
+        m.layer = m.dataset->ExecuteSQL(spec.sql.c_str(), nullptr, nullptr);
+        if (m.layer == nullptr) {
+            throw input_error({spec.path, "sql " + spec.sql, "", ""}, "the query failed" + gdal_said());
+        }
+        m.result_set = true;
+    } else if (spec.layer.empty()) {
+        const std::vector<std::string> layers = list_layers();
         if (layers.size() != 1) {
             throw input_error({spec.path, "", "", ""}, layers.empty() ? "has no layers" + gdal_said()
                                                                     : "has several layers; name one with layer = \"...\" (layers: " + join_names(layers) + ")");
@@ -331,7 +354,7 @@ VectorSource::VectorSource(const SourceSpec& spec, const std::string& project_cr
     } else {
         m.layer = m.dataset->GetLayerByName(spec.layer.c_str());
         if (m.layer == nullptr) {
-            throw input_error({spec.path, spec.layer, "", ""}, "no such layer (layers: " + join_names(layers) + ")");
+            throw input_error({spec.path, spec.layer, "", ""}, "no such layer (layers: " + join_names(list_layers()) + ")" + gdal_said());
         }
     }
     m.info.layer = utf8_text(m.layer->GetName());

@@ -16,6 +16,7 @@ struct SourceInfo {
     std::string path;
     std::string driver;
     std::string layer;
+    std::string sql;          // the query read instead of a layer, if any
     std::string crs;          // as declared, or "assumed EPSG:4326"
     bool crs_assumed = false;
     long long feature_count = -1;  // -1 when the driver cannot tell without reading

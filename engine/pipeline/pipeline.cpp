@@ -16,6 +16,7 @@
 
 #include "engine/aggregate/tally.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/conninfo.hpp"
 #include "engine/core/sha256.hpp"
 #include "engine/core/version.hpp"
 #include "engine/hierarchy/hierarchy.hpp"
@@ -27,6 +28,7 @@
 #include "engine/io/read_streets.hpp"
 #include "engine/join/joiner.hpp"
 #include "engine/pipeline/batch_reader.hpp"
+#include "engine/pipeline/postgis_output.hpp"
 #include "engine/qgis/qgis.hpp"
 #include "engine/style/data_dir.hpp"
 #include "engine/style/style.hpp"
@@ -405,7 +407,7 @@ void write_run_report(io::GpkgWriter& w, const Report& r) {
         lw.write();
     };
     for (const auto& in : r.inputs) {
-        const std::string where = in.source.path + (in.source.layer.empty() ? "" : " (" + in.source.layer + ")");
+        const std::string where = display_source(in.source.path) + (in.source.layer.empty() ? "" : " (" + in.source.layer + ")");
         row(in.role, "features read", static_cast<double>(in.read), where);
         row(in.role, "features used", static_cast<double>(in.used), "");
         row(in.role, "features repaired", static_cast<double>(in.repaired_count), "");
@@ -461,6 +463,13 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
     prov["inputs"] = nlohmann::ordered_json::array();
     std::map<std::string, std::string> checksums;  // several roles often share one file: hash it once
     for (const auto& in : r.inputs) {
+        if (is_pg_source(in.source.path)) {
+            // A table has no bytes to hash and may change after the run: say where and what was read,
+            // and how many features, and that no checksum exists (rather than a checksum of something else).
+            prov["inputs"].push_back({{"role", in.role}, {"path", display_source(in.source.path)}, {"layer", in.source.layer}, {"sql", in.source.sql},
+                                      {"sha256", nullptr}, {"features", in.read}, {"note", "PostgreSQL source: read at the time above, no checksum"}});
+            continue;
+        }
         auto it = checksums.find(in.source.path);
         if (it == checksums.end()) {
             it = checksums.emplace(in.source.path, sha256_file(in.source.path)).first;
@@ -510,8 +519,8 @@ qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Rast
 
 // Every thematic layer of layers/ whose table this run wrote: a style in layer_styles, a layer in the
 // embedded QGIS project. Classes come from this run's data.
-long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& in, const std::map<std::string, style::Geometry>& tables,
-                            const hotspot::Raster* heat) {
+QgisParts write_qgis_styles(io::GpkgWriter& w, const Project& p, const std::string& gpkg, const Inputs& in,
+                            const std::map<std::string, style::Geometry>& tables, const hotspot::Raster* heat) {
     const style::Library lib = style::load_library(style::data_dir(p.styles_dir, "styles"), style::data_dir(p.layers_dir, "layers"));
     std::vector<qgis::StyleRow> rows;
     std::vector<qgis::ProjectLayer> project_layers;
@@ -536,13 +545,14 @@ long long write_qgis_styles(io::GpkgWriter& w, const Project& p, const Inputs& i
     });
     qgis::store_styles(w, rows);
     const geos::Envelope extent = focus_extent(in.areas);
-    const std::string file_name = std::filesystem::path(p.output.gpkg).filename().string();
+    qgis::DataSource source;
+    source.gpkg_file_name = std::filesystem::path(gpkg).filename().string();
     std::vector<qgis::ProjectRaster> rasters;
     if (heat != nullptr && !heat->values.empty()) {
         rasters.push_back(heatmap_layer(lib, *heat));
     }
-    qgis::store_project(w, "buurtbalans", qgis::project_qgs({p.name, file_name, p.crs, extent}, project_layers, rasters));
-    return static_cast<long long>(rows.size());
+    qgis::store_project(w, "buurtbalans", qgis::project_qgs({p.name, source, p.crs, extent}, project_layers, rasters));
+    return {std::move(rows), std::move(project_layers), extent};
 }
 
 void report_hotspots(Report& r, const std::string& layer, const hotspot::Hotspots& h) {
@@ -608,13 +618,15 @@ Report validate(const Project& project, const JobOptions& options) {
 }
 
 Report run(const Project& project, const JobOptions& options) {
-    if (project.output.gpkg.empty()) {
-        throw config_error(project.origin + ": no output given ([output] gpkg = \"...\" or --out FILE.gpkg)");
+    if (project.output.gpkg.empty() && project.output.postgis.empty()) {
+        throw config_error(project.origin + ": no output given ([output] gpkg = \"...\" or --out FILE.gpkg, and/or [output] postgis = \"PG:...\")");
     }
     Report r;
     Inputs in = load(project, r);
     auto readers = open_observations(project, r, options.write_observations);
-    io::GpkgWriter writer(project.output.gpkg, project.output.overwrite, project.crs);
+    // With PostGIS only, the run is written to a private GeoPackage first and copied from there.
+    const GpkgTarget target(project);
+    io::GpkgWriter writer(target.path(), target.overwrite(), project.crs);
 
     const Streets* streets = in.streets ? &*in.streets : nullptr;
     Joiner joiner(in.areas, streets, JoinOptions{project.streets ? project.streets->max_distance : 0.0});
@@ -723,10 +735,17 @@ Report run(const Project& project, const JobOptions& options) {
             tables.emplace("observation_multipoints", style::Geometry::point);
         }
     }
-    r.counts["qgis_styles"] = write_qgis_styles(writer, project, in, tables, points ? &points->heat() : nullptr);
+    const QgisParts qgis_parts = write_qgis_styles(writer, project, target.path(), in, tables, points ? &points->heat() : nullptr);
+    r.counts["qgis_styles"] = static_cast<long long>(qgis_parts.styles.size());
     write_run_report(writer, r);
     write_provenance(writer, project, r);
     writer.commit();
+    if (!project.output.postgis.empty()) {
+        if (options.progress) {
+            options.progress("writing to PostGIS", total);
+        }
+        r.counts["postgis_tables"] = write_postgis(project, target.path(), qgis_parts);
+    }
     return r;
 }
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/core/conninfo.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/text.hpp"
 #include "engine/core/toml_read.hpp"
@@ -250,6 +251,10 @@ SourceSpec read_source(Table& t, const std::string& base_dir) {
     SourceSpec s;
     s.path = resolve_path(t.required("source"), base_dir);
     s.layer = t.str("layer");
+    s.sql = t.str("sql");
+    if (!s.layer.empty() && !s.sql.empty()) {
+        t.fail(t.value(), "give 'layer' or 'sql', not both (sql = \"SELECT ...\" reads the query's result)");
+    }
     s.crs = t.crs("crs");
     s.x_field = t.str("x");
     s.y_field = t.str("y");
@@ -303,7 +308,10 @@ StreetSpec read_streets(Table t, const std::string& base_dir) {
 ObservationSpec read_observations(Table t, const std::string& base_dir, std::size_t index) {
     ObservationSpec o;
     o.source = read_source(t, base_dir);
-    o.name = t.str("name", utf8_text(fs::path(o.source.path).stem().string()));  // a file name need not be UTF-8
+    // A file name need not be UTF-8; a connection string is no name (and may hold a password).
+    const std::string default_name = is_pg_source(o.source.path) ? (o.source.layer.empty() ? std::string("query") : o.source.layer)
+                                                                 : utf8_text(fs::path(o.source.path).stem().string());
+    o.name = t.str("name", default_name);
     if (o.name.empty()) {
         o.name = "observations " + std::to_string(index + 1);
     }
@@ -430,6 +438,8 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
     Table out = t.sub("output");
     p.output.gpkg = resolve_path(out.str("gpkg"), p.base_dir);
     p.output.overwrite = out.boolean("overwrite", false);
+    p.output.postgis = out.str("postgis");
+    p.output.schema = out.str("schema");
     out.finish();
     t.finish();
     return p;
@@ -466,6 +476,33 @@ toml::value flag_table(const std::string& spec, const std::string& flag) {
         node->as_table()[key.substr(start)] = parts[i].substr(eq + 1);
     }
     return table;
+}
+
+// The schema is replaced as a whole by every run, so it must be a plain name of our own: never a
+// system schema or public (where users keep everything else), never a name that needs quoting.
+void check_postgis_output(Project& p) {
+    if (p.output.postgis.empty()) {
+        if (!p.output.schema.empty()) {
+            throw config_error(p.origin + ": [output] schema is given without [output] postgis (the connection, PG:host=... dbname=...)");
+        }
+        return;
+    }
+    if (!is_pg_source(p.output.postgis)) {
+        throw config_error(p.origin + ": [output] postgis must be a PostgreSQL connection string starting with PG: (e.g. PG:host=localhost dbname=gis)");
+    }
+    parse_conninfo(p.output.postgis);  // refuses what libpq would refuse, before any work is done
+    if (p.output.schema.empty()) {
+        p.output.schema = "buurtbalans";
+    }
+    const std::string& s = p.output.schema;
+    const bool plain = s.size() <= 48 && (std::islower(static_cast<unsigned char>(s[0])) != 0 || s[0] == '_') &&
+                       std::all_of(s.begin(), s.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)) != 0 || std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+    if (!plain) {
+        throw config_error(p.origin + ": [output] schema '" + s + "' must be lower-case letters, digits and _ (at most 48), starting with a letter");
+    }
+    if (s == "public" || s.rfind("pg_", 0) == 0 || s == "information_schema" || s == "topology" || s == "tiger" || s == "tiger_data") {
+        throw config_error(p.origin + ": [output] schema '" + s + "' is not ours to replace; every run replaces its schema as a whole, so name one for buurtbalans (e.g. \"buurtbalans\")");
+    }
 }
 
 // Inputs are never written to: an output that is one of the inputs (same file, by any path or link)
@@ -518,7 +555,13 @@ std::optional<Level> parse_level(std::string_view s) {
     return std::nullopt;
 }
 
-std::string SourceSpec::display() const { return layer.empty() ? path : path + " (layer " + layer + ")"; }
+std::string SourceSpec::display() const {
+    const std::string shown = display_source(path);
+    if (!sql.empty()) {
+        return shown + " (sql " + sql + ")";
+    }
+    return layer.empty() ? shown : shown + " (layer " + layer + ")";
+}
 
 const AreaLevelSpec* Project::level(Level l) const {
     for (const auto& a : levels) {
@@ -610,6 +653,13 @@ Project project_from_settings(const FlagSettings& s) {
         p.output.gpkg = fs::absolute(s.output).lexically_normal().string();
     }
     p.output.overwrite = p.output.overwrite || s.overwrite;
+    if (!s.postgis.empty()) {
+        p.output.postgis = s.postgis;
+    }
+    if (!s.schema.empty()) {
+        p.output.schema = s.schema;
+    }
+    check_postgis_output(p);
     if (p.levels.empty()) {
         throw config_error(p.origin + ": no area levels given ([areas.buurt] in the project file or --area buurt=PATH,code=FIELD)");
     }

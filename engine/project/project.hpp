@@ -24,11 +24,12 @@ std::optional<Level> parse_level(std::string_view s);  // also accepts the Dutch
 struct SourceSpec {
     std::string path;       // file path (resolved against the project folder) or a GDAL connection string
     std::string layer;      // empty: the source must have exactly one layer
+    std::string sql;        // instead of a layer: a query in the source's SQL (PostgreSQL's for a PG: source)
     std::string crs;        // CRS to assume when the source declares none; empty: none may be assumed
     std::string x_field;    // CSV point columns (lon/lat or x/y) ...
     std::string y_field;
     std::string wkt_field;  // ... or a WKT column
-    std::string display() const;  // "file.gpkg (layer)"
+    std::string display() const;  // "file.gpkg (layer)"; a PG: source without its password
 };
 
 struct AreaLevelSpec {
@@ -84,6 +85,8 @@ struct IndicatorSpec {
 struct OutputSpec {
     std::string gpkg;  // empty: no GeoPackage
     bool overwrite = false;
+    std::string postgis;  // "PG:..." connection string; empty: no PostGIS output
+    std::string schema;   // the schema the run replaces as a whole ("buurtbalans" when postgis is given)
 };
 
 struct Project {
@@ -120,6 +123,8 @@ struct FlagSettings {
     std::vector<std::string> observations;  // "PATH,theme=..,valence=..,values.valence.kans=1,.."
     std::vector<std::string> indicators;    // "PATH,level=buurt,code=..,population=.."
     std::string output;
+    std::string postgis;
+    std::string schema;
     std::string styles_dir;
     std::string layers_dir;
     bool overwrite = false;

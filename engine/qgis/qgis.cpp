@@ -209,6 +209,8 @@ std::string utc_now() {
     return buf;
 }
 
+} // namespace
+
 // A .qgz is a zip with one .qgs member; GDAL's zip writer builds it in memory.
 std::string qgz_hex(const std::string& qgs) {
     const std::string path = "/vsimem/buurtbalans_project_" + std::to_string(reinterpret_cast<std::uintptr_t>(&qgs)) + ".qgz";
@@ -235,7 +237,9 @@ std::string qgz_hex(const std::string& qgs) {
     return hex;
 }
 
-} // namespace
+std::string geometry_display_name(Geometry g) {
+    return g == Geometry::point ? "Point" : g == Geometry::line ? "Line" : "Polygon";
+}
 
 std::string qml(const Symbology& s) {
     return std::string("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"") + qgis_version +
@@ -298,8 +302,18 @@ std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>
     const std::string srs = gdal_srs_xml(info.crs);
     // QGIS keeps a layer's <id> only when it is longer than 10 characters and makes up another otherwise.
     auto layer_id = [](const std::string& id) { return esc("buurtbalans_" + id); };
+    const DataSource& ds = info.source;
+    const bool postgres = ds.gpkg_file_name.empty();
+    const char* provider = postgres ? "postgres" : "ogr";
     auto source = [&](const Symbology& s) {
-        std::string src = "./" + info.gpkg_file_name + "|layername=" + s.table;
+        if (postgres) {
+            const auto type = ds.pg_geometry_types.find(s.table);
+            std::string src = ds.pg_connection + " key='fid'" + (ds.pg_srid > 0 ? " srid=" + std::to_string(ds.pg_srid) : std::string()) +
+                              (type != ds.pg_geometry_types.end() ? " type=" + type->second : std::string()) + " checkPrimaryKeyUnicity='0' table=\"" +
+                              ds.pg_schema + "\".\"" + s.table + "\" (geom)";
+            return s.filter.empty() ? src : src + " sql=" + s.filter;
+        }
+        std::string src = "./" + ds.gpkg_file_name + "|layername=" + s.table;
         if (!s.filter.empty()) {
             src += "|subset=" + s.filter;
         }
@@ -318,7 +332,7 @@ std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>
             tree << "<layer-tree-group name=\"" << esc(l.group) << "\" checked=\"Qt::Checked\" expanded=\"1\">";
             open_group = l.group;
         }
-        tree << "<layer-tree-layer id=\"" << layer_id(s.layer_id) << "\" name=\"" << esc(s.title) << "\" providerKey=\"ogr\" checked=\""
+        tree << "<layer-tree-layer id=\"" << layer_id(s.layer_id) << "\" name=\"" << esc(s.title) << "\" providerKey=\"" << provider << "\" checked=\""
              << (l.visible ? "Qt::Checked" : "Qt::Unchecked") << "\" expanded=\"1\" source=\"" << esc(source(s)) << "\"/>";
         const char* wkb = s.geometry == Geometry::point ? "Point" : s.geometry == Geometry::line ? "MultiLineString" : "MultiPolygon";
         const char* geom = s.geometry == Geometry::point ? "Point" : s.geometry == Geometry::line ? "Line" : "Polygon";
@@ -326,14 +340,14 @@ std::string project_qgs(const ProjectInfo& info, const std::vector<ProjectLayer>
                   << "\" hasScaleBasedVisibilityFlag=\"0\" minScale=\"0\" maxScale=\"0\" readOnly=\"0\">"
                   << "<id>" << layer_id(s.layer_id) << "</id><datasource>" << esc(source(s)) << "</datasource>"
                   << "<layername>" << esc(s.title) << "</layername><srs>" << srs << "</srs>"
-                  << "<provider encoding=\"UTF-8\">ogr</provider>" << style_body(s) << "</maplayer>";
+                  << "<provider encoding=\"UTF-8\">" << provider << "</provider>" << style_body(s) << "</maplayer>";
         order << "<layer id=\"" << layer_id(s.layer_id) << "\"/>";
     }
     if (!open_group.empty()) {
         tree << "</layer-tree-group>";
     }
     for (const auto& r : rasters) {
-        const std::string src = "GPKG:./" + info.gpkg_file_name + ":" + r.table;
+        const std::string src = "GPKG:./" + ds.gpkg_file_name + ":" + r.table;
         tree << "<layer-tree-group name=\"" << esc(r.group) << "\" checked=\"Qt::Checked\" expanded=\"1\"><layer-tree-layer id=\"" << layer_id(r.id)
              << "\" name=\"" << esc(r.title) << "\" providerKey=\"gdal\" checked=\"" << (r.visible ? "Qt::Checked" : "Qt::Unchecked")
              << "\" expanded=\"1\" source=\"" << esc(src) << "\"/></layer-tree-group>";

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "engine/core/conninfo.hpp"
+
 namespace buurt {
 
 void InputReport::repair(std::string id, std::string detail) {
@@ -61,7 +63,7 @@ std::string to_json_text(const Report& r) {
     for (const auto& in : r.inputs) {
         nlohmann::ordered_json i;
         i["role"] = in.role;
-        i["path"] = in.source.path;
+        i["path"] = display_source(in.source.path);
         i["driver"] = in.source.driver;
         i["layer"] = in.source.layer;
         i["crs"] = in.source.crs;
@@ -94,7 +96,7 @@ std::string to_json_text(const Report& r) {
 void print_text(const Report& r, std::ostream& out) {
     out << "Project " << r.project << " (" << r.origin << "), CRS " << r.crs << "\n";
     for (const auto& in : r.inputs) {
-        out << "\n" << in.role << ": " << in.source.path << "\n";
+        out << "\n" << in.role << ": " << display_source(in.source.path) << "\n";
         out << "  driver " << in.source.driver << ", layer " << in.source.layer;
         if (!in.source.crs.empty()) {
             out << ", CRS " << in.source.crs;
