@@ -53,7 +53,10 @@ std::string where_clause(const StreetFilter& f, const std::vector<std::string>& 
 
 // The pieces as the run wrote them, rebuilt into the same network the run used.
 Streets read_pieces(const std::string& gpkg, std::vector<SegmentRow>& rows) {
-    io::VectorSource src(SourceSpec{gpkg, "street_segments", "", "", "", ""}, "");
+    SourceSpec spec;
+    spec.path = gpkg;
+    spec.layer = "street_segments";
+    io::VectorSource src(spec, "");
     const int name = src.require_field("name", "street name");
     const int number = src.require_field("segment_no", "segment number");
     Streets streets;

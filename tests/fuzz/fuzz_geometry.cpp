@@ -33,8 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const std::string path = "/vsimem/fuzz.geojson";
             VSILFILE* fp = VSIFileFromMemBuffer(path.c_str(), const_cast<GByte*>(data + 1), size - 1, FALSE);
             VSIFCloseL(fp);
+            buurt::SourceSpec spec;
+            spec.path = path;
+            spec.crs = "EPSG:4326";
             try {
-                buurt::io::VectorSource src(buurt::SourceSpec{path, "", "EPSG:4326", "", "", ""}, "EPSG:28992");
+                buurt::io::VectorSource src(spec, "EPSG:28992");
                 check_all(src, report);
             } catch (const buurt::error&) {
             }
