@@ -384,6 +384,21 @@ HotspotSpec read_hotspots(Table t) {
     return h;
 }
 
+PublishSpec read_publish(Table t) {
+    PublishSpec s;
+    s.enabled = t.boolean("enabled", s.enabled);
+    // 1 would protect nothing: every count is at least 1.
+    s.threshold = static_cast<int>(t.integer("threshold", s.threshold, 2, 1000000));
+    const std::string method = t.str("method", "suppress");
+    if (method == "round") {
+        s.method = DisclosureMethod::round;
+    } else if (method != "suppress") {
+        t.fail(*t.find("method"), "key 'method' must be \"suppress\" or \"round\", got '" + method + "'");
+    }
+    t.finish();
+    return s;
+}
+
 template <typename F>
 void for_each_table(Table& root, const std::string& key, F&& f) {
     const toml::value* v = root.find(key);
@@ -427,6 +442,7 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
         p.indicators.push_back(read_indicators(Table(v, "[indicators] #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir));
     });
     p.hotspots = read_hotspots(t.sub("hotspots"));
+    p.publish = read_publish(t.sub("publish"));
     Table out = t.sub("output");
     p.output.gpkg = resolve_path(out.str("gpkg"), p.base_dir);
     p.output.overwrite = out.boolean("overwrite", false);
@@ -577,6 +593,15 @@ Project project_from_settings(const FlagSettings& s) {
         ind.push_back(flag_table(i, "indicators"));
     }
     top["indicators"] = ind;
+    if (s.publish || !s.publish_threshold.empty() || !s.publish_method.empty()) {
+        toml::value publish = toml::table{};
+        // The file's settings stay unless a flag replaces them; --publish-threshold alone does not switch publishing on.
+        const auto& file = p.publish;
+        publish.as_table()["enabled"] = (s.publish || file.enabled) ? "true" : "false";
+        publish.as_table()["threshold"] = s.publish_threshold.empty() ? std::to_string(file.threshold) : s.publish_threshold;
+        publish.as_table()["method"] = !s.publish_method.empty() ? s.publish_method : file.method == DisclosureMethod::round ? "round" : "suppress";
+        top["publish"] = publish;
+    }
     const std::string cwd = fs::current_path().string();
     Project flags = parse_root(root, "command line", cwd, true);
 
@@ -610,6 +635,9 @@ Project project_from_settings(const FlagSettings& s) {
         p.output.gpkg = fs::absolute(s.output).lexically_normal().string();
     }
     p.output.overwrite = p.output.overwrite || s.overwrite;
+    if (s.publish || !s.publish_threshold.empty() || !s.publish_method.empty()) {
+        p.publish = flags.publish;
+    }
     if (p.levels.empty()) {
         throw config_error(p.origin + ": no area levels given ([areas.buurt] in the project file or --area buurt=PATH,code=FIELD)");
     }

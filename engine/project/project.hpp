@@ -81,6 +81,15 @@ struct IndicatorSpec {
     std::string population_field;     // optional: inhabitants, normalises counts per 1,000
 };
 
+// Disclosure control for outputs that leave the team: no count of observations from 1 to threshold - 1
+// survives in any output (see README, "Publishing safely").
+enum class DisclosureMethod { suppress, round };
+struct PublishSpec {
+    bool enabled = false;
+    int threshold = 5;
+    DisclosureMethod method = DisclosureMethod::suppress;  // round: also round the rest to multiples of threshold
+};
+
 struct OutputSpec {
     std::string gpkg;  // empty: no GeoPackage
     bool overwrite = false;
@@ -98,6 +107,7 @@ struct Project {
     HotspotSpec hotspots;
     std::vector<std::string> themes{"groen", "spelen", "overlast", "veiligheid", "vuil", "verkeer", "wonen", "voorzieningen", "ontmoeten"};
     OutputSpec output;
+    PublishSpec publish;
     int threads = 0;  // 0: one per core
     std::string styles_dir;  // styles/ and layers/ to use; empty: $BUURTBALANS_DATA or the built-in ones
     std::string layers_dir;
@@ -124,6 +134,9 @@ struct FlagSettings {
     std::string layers_dir;
     bool overwrite = false;
     int threads = -1;
+    bool publish = false;           // --publish: [publish] enabled = true
+    std::string publish_threshold;  // --publish-threshold N
+    std::string publish_method;     // --publish-method suppress|round
 };
 Project project_from_settings(const FlagSettings& settings);
 
