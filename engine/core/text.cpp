@@ -74,4 +74,15 @@ std::string windows1252_to_utf8(const std::string& s) {
 
 std::string utf8_text(const std::string& s) { return is_utf8(s) ? s : windows1252_to_utf8(s); }
 
+std::string enquote(std::string_view s, char quote) {
+    std::string out(1, quote);
+    for (const char c : s) {
+        out += c;
+        if (c == quote) {
+            out += quote;
+        }
+    }
+    return out + quote;
+}
+
 } // namespace buurt

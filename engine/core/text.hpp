@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace buurt {
 
@@ -11,5 +12,9 @@ bool is_utf8(const std::string& s);
 std::size_t utf8_error_offset(const std::string& s);  // byte offset of the first bad sequence, or npos
 std::string windows1252_to_utf8(const std::string& s);
 std::string utf8_text(const std::string& s);  // s when it is UTF-8, else windows1252_to_utf8(s)
+
+// s between `quote` characters, each quote inside doubled: SQL and QGIS expression literals ('...')
+// and identifiers ("...") alike.
+std::string enquote(std::string_view s, char quote);
 
 } // namespace buurt

@@ -6,7 +6,7 @@
 namespace buurt::hotspot {
 
 // Street pieces whose midpoints are at most `distance` apart along the street network (centre lines
-// connected where their end points meet). For street surfaces, which carry no network, the distance
+// connected where their end points meet, or where one ends on another: a T-junction). For street surfaces, which carry no network, the distance
 // between centroids is used instead.
 Neighbours network_neighbours(const Streets& streets, double distance);
 

@@ -85,7 +85,7 @@ std::string canonical(const std::string& raw) {
     return out;
 }
 
-ObservationReader::ObservationReader(const Project& project, int input, Report& report)
+ObservationReader::ObservationReader(const Project& project, int input, Report& report, bool attributes)
     : m_project(project),
       m_spec(project.observations.at(input)),
       m_input(input),
@@ -106,6 +106,12 @@ ObservationReader::ObservationReader(const Project& project, int input, Report& 
             m_report.mapping[std::string(role_name(r))] = "default '" + d->second + "'";
         }
         m_fields[static_cast<std::size_t>(r)] = idx;
+    }
+    if (!attributes) {
+        std::vector<int> used{m_fields.begin(), m_fields.end()};
+        used.push_back(m_id_field);
+        used.erase(std::remove(used.begin(), used.end(), -1), used.end());
+        m_source.read_only(used);
     }
 }
 
@@ -197,9 +203,8 @@ bool ObservationReader::next(Observation& out) {
         const bool multi = geos::type(*g) == geos::Type::multi_point && geos::num_geometries(*g) > 1;
         o.kind = dim == 2 ? Kind::polygon : dim == 1 ? Kind::line : multi ? Kind::multipoint : Kind::point;
         if (o.kind == Kind::point) {
-            const geos::Geometry single = geos::num_geometries(*g) == 1 && geos::type(*g) == geos::Type::multi_point ? geos::part(*g, 0) : g->clone();
-            geos::xy(single, o.x, o.y);
-            o.geometry = single.clone();
+            o.geometry = geos::type(*g) == geos::Type::multi_point ? geos::part(*g, 0) : std::move(*g);
+            geos::xy(o.geometry, o.x, o.y);
         } else if (o.kind == Kind::multipoint && m_spec.split_multipoint) {
             const std::size_t n = geos::num_geometries(*g);
             for (std::size_t i = 0; i < n; ++i) {

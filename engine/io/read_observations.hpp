@@ -17,7 +17,9 @@ namespace buurt::io {
 
 class ObservationReader {
 public:
-    ObservationReader(const Project& project, int input, Report& report);
+    // Without `attributes` only the fields the project maps are read: Observation::attributes then
+    // holds nulls for the rest (a run that writes no observation layer never looks at them).
+    ObservationReader(const Project& project, int input, Report& report, bool attributes = true);
 
     bool next(Observation& out);  // false at the end
     const SourceInfo& info() const { return m_source.info(); }

@@ -1,6 +1,7 @@
 #include "engine/io/sql_query.hpp"
 
 #include "engine/core/error.hpp"
+#include "engine/core/text.hpp"
 #include "engine/gdal/gdal.hpp"
 
 namespace buurt::io {
@@ -44,15 +45,6 @@ std::string metadata_item(const std::string& path, const std::string& key) {
     return v != nullptr ? v : "";
 }
 
-std::string sql_literal(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) {
-        out += c;
-        if (c == '\'') {
-            out += '\'';
-        }
-    }
-    return out + "'";
-}
+std::string sql_literal(const std::string& s) { return enquote(s, '\''); }
 
 } // namespace buurt::io

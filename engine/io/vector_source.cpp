@@ -31,6 +31,26 @@ bool looks_like_table(const std::string& path) {
 }
 
 // GDAL writes dates as 2024/03/14; users and every other tool expect ISO 8601 (2024-03-14).
+// Digits by hand: snprintf cost more than reading the rest of a feature (one date per observation).
+void append_digits(std::string& out, int value, int width) {
+    char buf[12];
+    int n = 0;
+    unsigned v = static_cast<unsigned>(value < 0 ? -value : value);
+    do {
+        buf[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && n < 11);
+    if (value < 0) {
+        out += '-';
+    }
+    for (int pad = n; pad < width; ++pad) {
+        out += '0';
+    }
+    while (n > 0) {
+        out += buf[--n];
+    }
+}
+
 std::string field_text(OGRFeature& f, int i) {
     const OGRFieldType type = f.GetFieldDefnRef(i)->GetType();
     if (type != OFTDate && type != OFTDateTime && type != OFTTime) {
@@ -39,24 +59,34 @@ std::string field_text(OGRFeature& f, int i) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, tz = 0;
     float s = 0;
     f.GetFieldAsDateTime(i, &y, &mo, &d, &h, &mi, &s, &tz);
-    char buf[64];
-    if (type == OFTDate) {
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
-        return buf;
+    std::string out;
+    if (type != OFTTime) {  // 2024-09-17
+        append_digits(out, y, 4);
+        out += '-';
+        append_digits(out, mo, 2);
+        out += '-';
+        append_digits(out, d, 2);
+        if (type == OFTDate) {
+            return out;
+        }
+        out += 'T';
     }
-    const int whole = static_cast<int>(s);
+    append_digits(out, h, 2);  // 19:30:05
+    out += ':';
+    append_digits(out, mi, 2);
+    out += ':';
+    append_digits(out, static_cast<int>(s), 2);
     if (type == OFTTime) {
-        std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", h, mi, whole);
-        return buf;
+        return out;
     }
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, whole);
-    std::string out = buf;
     if (tz == 100) {
-        out += "Z";  // GDAL's 100 = UTC; 1 = local time, 0 = unknown (no suffix for those)
+        out += 'Z';  // GDAL's 100 = UTC; 1 = local time, 0 = unknown (no suffix for those)
     } else if (tz > 1) {
         const int minutes = (tz - 100) * 15;
-        std::snprintf(buf, sizeof buf, "%+03d:%02d", minutes / 60, std::abs(minutes % 60));
-        out += buf;
+        out += minutes < 0 ? '-' : '+';
+        append_digits(out, std::abs(minutes) / 60, 2);
+        out += ':';
+        append_digits(out, std::abs(minutes) % 60, 2);
     }
     return out;
 }
@@ -223,6 +253,7 @@ struct VectorSource::Impl {
     long long outside_crs = 0;
     std::string first_outside;  // "feature FID 3 at (117100, 487100)"
     long long last_fid = -1;
+    std::vector<char> wanted;  // per field; empty: all fields
 };
 
 namespace {
@@ -419,6 +450,30 @@ std::string no_geometry_reason(const RawFeature& f, int x, int y, int wkt, const
 
 } // namespace
 
+void VectorSource::read_only(const std::vector<int>& fields) {
+    Impl& m = *m_impl;
+    m.wanted.assign(m.info.fields.size(), 0);
+    for (const int i : fields) {
+        m.wanted.at(static_cast<std::size_t>(i)) = 1;
+    }
+    for (const int i : {m.x_field, m.y_field, m.wkt_field}) {
+        if (i >= 0) {
+            m.wanted[static_cast<std::size_t>(i)] = 1;
+        }
+    }
+    OGRFeatureDefn* defn = m.layer->GetLayerDefn();
+    std::vector<const char*> ignored;
+    for (std::size_t i = 0; i < m.wanted.size(); ++i) {
+        if (m.wanted[i] == 0) {
+            ignored.push_back(defn->GetFieldDefn(static_cast<int>(i))->GetNameRef());
+        }
+    }
+    ignored.push_back(nullptr);
+    if (m.layer->SetIgnoredFields(ignored.data()) != OGRERR_NONE) {
+        m.layer->SetIgnoredFields(nullptr);  // a driver that cannot: every field is read, and skipped above
+    }
+}
+
 bool VectorSource::next(RawFeature& out) {
     Impl& m = *m_impl;
     gdal::ErrorCapture capture;  // per feature: what GDAL says about it becomes its reason
@@ -441,6 +496,11 @@ bool VectorSource::next(RawFeature& out) {
     out.values.resize(n);
     out.null.resize(n);
     for (int i = 0; i < n; ++i) {
+        if (!m.wanted.empty() && m.wanted[i] == 0) {
+            out.null[i] = true;
+            out.values[i].clear();
+            continue;
+        }
         const bool set = f->IsFieldSetAndNotNull(i) != 0;
         out.null[i] = !set;
         out.values[i] = set ? field_text(*f, i) : "";

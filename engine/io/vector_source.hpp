@@ -49,6 +49,10 @@ public:
     // Throws input_error naming file, layer, the missing field, its role and the fields that exist.
     int require_field(const std::string& name, const std::string& role) const;
 
+    // Only these fields (indices into info().fields) are read from now on; the others come back null,
+    // and GDAL does not even parse them. The point and WKT columns are always read.
+    void read_only(const std::vector<int>& fields);
+
     // false at the end. Throws input_error when the source cannot be read on (a corrupt or truncated
     // file): a file that breaks off is never taken for a file that ends.
     bool next(RawFeature& out);

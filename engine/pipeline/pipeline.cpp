@@ -26,6 +26,7 @@
 #include "engine/io/read_observations.hpp"
 #include "engine/io/read_streets.hpp"
 #include "engine/join/joiner.hpp"
+#include "engine/pipeline/batch_reader.hpp"
 #include "engine/publish/disclosure.hpp"
 #include "engine/qgis/qgis.hpp"
 #include "engine/style/data_dir.hpp"
@@ -64,14 +65,14 @@ Inputs load(const Project& p, Report& r) {
     return in;
 }
 
-std::vector<io::ObservationReader> open_observations(const Project& p, Report& r) {
+std::vector<io::ObservationReader> open_observations(const Project& p, Report& r, bool attributes) {
     if (p.observations.empty()) {
         throw config_error(p.origin + ": no observations given ([[observations]] in the project file or --observations PATH,...)");
     }
     std::vector<io::ObservationReader> readers;
     readers.reserve(p.observations.size());
     for (std::size_t i = 0; i < p.observations.size(); ++i) {
-        readers.emplace_back(p, static_cast<int>(i), r);
+        readers.emplace_back(p, static_cast<int>(i), r, attributes);
     }
     return readers;
 }
@@ -641,7 +642,7 @@ Report validate(const Project& project, const JobOptions& options) {
     Report r;
     load(project, r);
     long long total = 0;
-    auto readers = open_observations(project, r);
+    auto readers = open_observations(project, r, true);  // every field: its text is checked too
     Observation o;
     for (auto& reader : readers) {
         while (reader.next(o)) {
@@ -660,7 +661,7 @@ Report run(const Project& project, const JobOptions& options) {
     }
     Report r;
     Inputs in = load(project, r);
-    auto readers = open_observations(project, r);
+    auto readers = open_observations(project, r, options.write_observations);
     io::GpkgWriter writer(project.output.gpkg, project.output.overwrite, project.crs);
     const publish::Control control(project.publish);
 
@@ -686,17 +687,8 @@ Report run(const Project& project, const JobOptions& options) {
     std::vector<Observation> batch;
     std::vector<JoinResult> results;
     long long total = 0;
-    std::size_t current = 0;
-    while (current < readers.size()) {
-        batch.clear();
-        Observation o;
-        while (batch.size() < batch_size && current < readers.size()) {
-            if (readers[current].next(o)) {
-                batch.push_back(std::move(o));
-            } else {
-                ++current;
-            }
-        }
+    BatchReader batches(readers, batch_size);
+    while (batches.next(batch)) {
         results.resize(batch.size());
         join_batch(workers, batch, results);
         // Summing and writing stay in input order, so two runs give identical outputs.

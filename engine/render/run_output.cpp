@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "engine/core/error.hpp"
+#include "engine/core/text.hpp"
 #include "engine/io/sql_query.hpp"
 #include "engine/io/vector_source.hpp"
 
@@ -13,7 +14,7 @@ namespace buurt::render {
 
 namespace {
 
-std::string quote_name(const std::string& name) { return "\"" + name + "\""; }
+std::string quote_name(const std::string& name) { return enquote(name, '"'); }
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/core/text.hpp"
 #include "engine/style/classify.hpp"
 
 namespace buurt::style {
@@ -23,18 +24,8 @@ std::optional<double> number(const std::optional<std::string>& v) {
     return d;
 }
 
-std::string quote_field(const std::string& f) { return "\"" + f + "\""; }
-
-std::string quote_text(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) {
-        out += c;
-        if (c == '\'') {
-            out += '\'';
-        }
-    }
-    return out + "'";
-}
+std::string quote_field(const std::string& f) { return enquote(f, '"'); }
+std::string quote_text(const std::string& s) { return enquote(s, '\''); }
 
 std::string number_text(double v) {
     char buf[32];

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/hotspot/network.hpp"
+#include "engine/io/read_streets.hpp"
 
 using namespace buurt;
 using namespace buurt::hotspot;
@@ -136,19 +137,43 @@ TEST_CASE("end points a few millimetres apart are one junction", "[hotspot][netw
     CHECK(nb[0] == std::vector<std::uint32_t>{1});
 }
 
-TEST_CASE("a side street meeting the middle of a piece (T-junction) is connected", "[hotspot][network][!shouldfail]") {
-    // BUG / limitation (engine/hotspot/network.cpp, network_neighbours): pieces connect only where their end
-    // points meet. A side street whose end lies on the interior of a main-street piece (a T-junction in a
-    // through street drawn as one line; the pieces are cut every ~50 m along each input line, not at
-    // junctions) is not connected at all. Here the side street (150, 0)-(150, 50) meets the main-street piece
-    // (100, 0)-(200, 0) in its middle: midpoints 25 m apart on the ground, expected to be neighbours at 60 m.
-    // The sample data has every street split at its junctions, so it does not show this; BGT/OSM-style data
-    // with through streets does.
+TEST_CASE("a side street meeting the middle of a piece (T-junction) is connected", "[hotspot][network]") {
+    // Pieces are cut every ~50 m along each input line, not at junctions: in BGT/OSM-style data a side
+    // street ends on the interior of a through street's piece. Here the side street (150, 0)-(150, 50)
+    // meets the main-street piece (100, 0)-(200, 0) in its middle.
     Streets s;
     s.streets.resize(2);
     s.pieces.push_back(piece(0, 1, 0, 0, 100, 0));
     s.pieces.push_back(piece(0, 2, 100, 0, 200, 0));
     s.pieces.push_back(piece(1, 1, 150, 0, 150, 50));
-    const Neighbours nb = network_neighbours(s, 60.0);
-    CHECK(nb[2] == std::vector<std::uint32_t>{1});
+    // Midpoint to midpoint by hand: side (150, 25) -> T (150, 0): 25; main piece 2's midpoint is the T itself.
+    CHECK(network_neighbours(s, 25.0)[2] == std::vector<std::uint32_t>{1});
+    CHECK(network_neighbours(s, 24.9)[2].empty());
+    // To piece 1's midpoint (50, 0): 25 to the T, 50 along piece 2 to (100, 0), 50 more: 125.
+    CHECK(network_neighbours(s, 125.0)[2] == std::vector<std::uint32_t>{0, 1});
+    CHECK(network_neighbours(s, 124.9)[2] == std::vector<std::uint32_t>{1});
+    // Symmetric: the through street sees the side street.
+    const Neighbours nb = network_neighbours(s, 125.0);
+    CHECK(nb[0] == std::vector<std::uint32_t>{1, 2});
+    CHECK(nb[1] == std::vector<std::uint32_t>{0, 2});
+}
+
+TEST_CASE("a T-junction on a bend of a piece is measured along the piece", "[hotspot][network]") {
+    // Main piece (0, 0) -> (30, 0) -> (30, 40): 70 m, midpoint 35 m along, at (30, 5). The side street
+    // (30, 20)-(60, 20) starts 50 m along the main piece. Side midpoint (45, 20): 15 to the T, then 15
+    // back along the main piece to its midpoint: 30. Straight-line distance would be about 21.2.
+    Streets s;
+    s.streets.resize(2);
+    s.pieces.push_back(io::line_piece(0, 1, {{0, 0}, {30, 0}, {30, 40}}));
+    s.pieces.push_back(piece(1, 1, 30, 20, 60, 20));
+    CHECK(network_neighbours(s, 30.0)[1] == std::vector<std::uint32_t>{0});
+    CHECK(network_neighbours(s, 29.9)[1].empty());
+}
+
+TEST_CASE("streets that cross without a junction (a bridge) stay unconnected", "[hotspot][network]") {
+    Streets s;
+    s.streets.resize(2);
+    s.pieces.push_back(piece(0, 1, 0, 0, 100, 0));
+    s.pieces.push_back(piece(1, 1, 50, -50, 50, 50));
+    CHECK(network_neighbours(s, 1000.0)[0].empty());
 }

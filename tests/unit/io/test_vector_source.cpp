@@ -319,6 +319,39 @@ TEST_CASE("reading Shapefile, FlatGeobuf and GeoPackage written with the GDAL AP
     }
 }
 
+TEST_CASE("dates and times are read as ISO 8601 text; read_only skips the other fields", "[io]") {
+    const auto dir = test::scratch_dir("vs-dates");
+    const std::string path = test::write_text(dir / "dates.geojson", R"({"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"d": "2024-09-17", "dt": "2024-09-17T19:30:05Z", "t": "07:05:09", "keep": "a", "skip": "b"},
+  "geometry": {"type": "Point", "coordinates": [5.3872, 52.1552]}},
+ {"type": "Feature", "properties": {"d": "0999-01-02", "dt": "2024-09-17T19:30:05+02:00", "t": "23:59:59", "keep": "c", "skip": "d"},
+  "geometry": {"type": "Point", "coordinates": [5.3872, 52.1552]}},
+ {"type": "Feature", "properties": {"d": "2024-12-31", "dt": "2024-09-17T19:30:05-03:30", "t": "00:00:00", "keep": "e", "skip": "f"},
+  "geometry": {"type": "Point", "coordinates": [5.3872, 52.1552]}},
+ {"type": "Feature", "properties": {"d": "2024-12-31", "dt": "2024-09-17T19:30:05", "t": "00:00:00", "keep": "g", "skip": "h"},
+  "geometry": {"type": "Point", "coordinates": [5.3872, 52.1552]}}]})");
+    io::VectorSource src(spec_for(path), "EPSG:28992");
+    REQUIRE(src.info().fields == std::vector<std::string>{"d", "dt", "t", "keep", "skip"});
+    // As the input says it, in ISO 8601: UTC as Z, offsets as +hh:mm / -hh:mm, local time without suffix.
+    const std::vector<std::vector<std::string>> expected{{"2024-09-17", "2024-09-17T19:30:05Z", "07:05:09", "a", "b"},
+                                                         {"0999-01-02", "2024-09-17T19:30:05+02:00", "23:59:59", "c", "d"},
+                                                         {"2024-12-31", "2024-09-17T19:30:05-03:30", "00:00:00", "e", "f"},
+                                                         {"2024-12-31", "2024-09-17T19:30:05", "00:00:00", "g", "h"}};
+    io::RawFeature f;
+    for (const auto& row : expected) {
+        REQUIRE(src.next(f));
+        CHECK(f.values == row);
+    }
+    CHECK_FALSE(src.next(f));
+
+    src.rewind();
+    src.read_only({1, 3});
+    REQUIRE(src.next(f));
+    CHECK(f.values == std::vector<std::string>{"", "2024-09-17T19:30:05Z", "", "a", ""});
+    CHECK(f.null == std::vector<bool>{true, false, true, false, true});
+    REQUIRE(f.geometry);
+}
+
 TEST_CASE("input errors name the file, the layer and the field", "[io]") {
     const auto dir = test::scratch_dir("vs-errors");
 

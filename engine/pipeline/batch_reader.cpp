@@ -1,0 +1,76 @@
+#include "engine/pipeline/batch_reader.hpp"
+
+#include <utility>
+
+namespace buurt {
+
+BatchReader::BatchReader(std::vector<io::ObservationReader>& readers, std::size_t batch_size)
+    : m_readers(readers), m_batch_size(batch_size), m_thread([this] { read(); }) {}
+
+BatchReader::~BatchReader() {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    if (m_thread.joinable()) {
+        m_thread.join();
+    }
+}
+
+void BatchReader::read() {
+    try {
+        std::size_t current = 0;
+        for (;;) {
+            std::vector<Observation> batch;
+            batch.reserve(m_batch_size);
+            Observation o;
+            while (batch.size() < m_batch_size && current < m_readers.size()) {
+                if (m_readers[current].next(o)) {
+                    batch.push_back(std::move(o));
+                } else {
+                    ++current;
+                }
+            }
+            const bool end = batch.empty();
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_changed.wait(lock, [this] { return !m_ready || m_stop; });
+            if (m_stop) {
+                return;
+            }
+            m_ready = std::move(batch);
+            lock.unlock();
+            m_changed.notify_all();
+            if (end) {
+                return;
+            }
+        }
+    } catch (...) {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_error = std::current_exception();
+        }
+        m_changed.notify_all();
+    }
+}
+
+bool BatchReader::next(std::vector<Observation>& batch) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_ready || m_error; });
+    if (!m_ready) {
+        lock.unlock();
+        m_thread.join();
+        std::rethrow_exception(m_error);
+    }
+    batch = std::move(*m_ready);
+    m_ready.reset();
+    lock.unlock();
+    m_changed.notify_all();
+    if (batch.empty()) {
+        m_thread.join();
+        return false;
+    }
+    return true;
+}
+
+} // namespace buurt
