@@ -26,6 +26,8 @@
 #include "engine/io/read_observations.hpp"
 #include "engine/io/read_streets.hpp"
 #include "engine/join/joiner.hpp"
+#include "engine/knowledge/rounds.hpp"
+#include "engine/knowledge/voices.hpp"
 #include "engine/pipeline/batch_reader.hpp"
 #include "engine/publish/disclosure.hpp"
 #include "engine/qgis/qgis.hpp"
@@ -62,6 +64,7 @@ Inputs load(const Project& p, Report& r) {
     for (const auto& spec : p.indicators) {
         in.indicators.push_back(io::read_indicators(spec, in.areas, r));
     }
+    knowledge::check_problem_indicators(p, in.indicators);
     return in;
 }
 
@@ -136,6 +139,34 @@ void gi_fields(std::vector<FieldDef>& f) {
         f.push_back({std::string(what) + "_class", FieldType::integer});
     }
     f.push_back({"hotspot_status", FieldType::text});
+}
+
+// Who spoke where (see README): appended after every other field, so existing columns keep their place.
+void voice_fields(std::vector<FieldDef>& f, bool problems) {
+    f.push_back({"sources_spoke", FieldType::text});
+    f.push_back({"agree_themes", FieldType::integer});
+    f.push_back({"differ_themes", FieldType::integer});
+    for (const char* n : {"differ_list", "views", "blind"}) {
+        f.push_back({n, FieldType::text});
+    }
+    if (problems) {
+        f.push_back({"problem_indicators", FieldType::text});
+    }
+}
+
+int write_voices(io::LayerWriter& w, int i, const Project& p, const Tally& t, double population, const std::string* problems,
+                 const publish::Control& control) {
+    const knowledge::Views v = knowledge::compare_views(t, p.themes, control.active() ? control.threshold() : 0.0);
+    w.set(i++, v.sources_spoke);
+    w.set(i++, static_cast<long long>(v.agree_themes));
+    w.set(i++, static_cast<long long>(v.differ_themes));
+    w.set(i++, v.differ_list);
+    w.set(i++, v.views);
+    w.set(i++, knowledge::blind_spot(t, population, problems != nullptr && !problems->empty()));
+    if (problems != nullptr) {
+        w.set(i++, *problems);
+    }
+    return i;
 }
 
 // Published outputs keep only the classes: with the weights known, all z-scores together can be solved
@@ -303,6 +334,9 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
         if (hs != hotspots.end()) {
             gi_fields(f);
         }
+        voice_fields(f, true);
+        const std::vector<std::string> problems =
+            ind != nullptr ? knowledge::problem_flags(p.knowledge.problem_indicators, *ind, level) : std::vector<std::string>(level.areas.size());
         io::LayerWriter lw = w.layer(std::string(level_layer_name(level.level)), io::GeometryType::multi_polygon, f,
                                      control.describe("Observations summarised per " + std::string(level_name(level.level))));
         for (std::size_t a = 0; a < level.areas.size(); ++a) {
@@ -346,8 +380,9 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
             lw.set(i++, static_cast<long long>(t.observations() > 0));
             lw.set(i++, std::string(t.observations() > 0 ? "known" : "unknown"));
             if (hs != hotspots.end()) {
-                write_gi(lw, i, hs->second, a, control);
+                i = write_gi(lw, i, hs->second, a, control);
             }
+            write_voices(lw, i, p, t, population, &problems[a], control);
             lw.set_geometry(area.geometry);
             lw.write();
         }
@@ -358,6 +393,7 @@ void write_streets_layer(io::GpkgWriter& w, const Project& p, const Streets& str
     std::vector<FieldDef> f{{"name", FieldType::text}, {"length_m", FieldType::real}};
     tally_fields(f, p.themes);
     f.push_back({"per_100m", FieldType::real});
+    voice_fields(f, false);
     io::LayerWriter lw = w.layer("streets", io::GeometryType::multi_line, f, control.describe("Observations per named street (nearest street within the set distance)"));
     for (std::size_t s = 0; s < streets.streets.size(); ++s) {
         const Street& street = streets.streets[s];
@@ -365,8 +401,9 @@ void write_streets_layer(io::GpkgWriter& w, const Project& p, const Streets& str
         lw.set(0, street.name);
         lw.set(1, street.length_m);
         const publish::CountRow c = control.row(t);
-        const int i = write_tally(lw, 2, t, c);
-        lw.set(i, street.length_m > 0 ? c.n_obs / street.length_m * 100.0 : nan);
+        int i = write_tally(lw, 2, t, c);
+        lw.set(i++, street.length_m > 0 ? c.n_obs / street.length_m * 100.0 : nan);
+        write_voices(lw, i, p, t, nan, nullptr, control);
         lw.set_geometry(street.geometry);
         lw.write();
     }
@@ -757,6 +794,9 @@ Report run(const Project& project, const JobOptions& options) {
                       "Heat map of point observations: quartic kernel, radius " + std::to_string(static_cast<int>(project.hotspots.heat_radius)) + " m");
     }
     std::map<std::string, style::Geometry> tables;
+    for (const std::string& t : knowledge::write_round_layers(writer, in.areas, streets, agg, control, project.knowledge.rounds_min_total)) {
+        tables.emplace(t, t == "rounds_streets" ? style::Geometry::line : style::Geometry::polygon);
+    }
     for (const auto& level : in.areas.levels) {
         tables.emplace(level_layer_name(level.level), style::Geometry::polygon);
     }
