@@ -1,5 +1,7 @@
 #include "engine/knowledge/rounds.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -98,8 +100,10 @@ std::vector<std::string> write_round_layers(io::GpkgWriter& w, const Areas& area
     }
     const std::size_t last = names.size() - 1;
     std::string legend;
+    nlohmann::ordered_json meta{{"compared", {names[last - 1], names[last]}}, {"min_total", min_total}, {"alpha", change_alpha}};
     for (std::size_t k = 0; k < names.size(); ++k) {
         legend += (k == 0 ? "" : ", ") + std::string("r") + std::to_string(k + 1) + " = " + names[k];
+        meta["rounds"]["r" + std::to_string(k + 1)] = names[k];
     }
     const std::string compared = names[last - 1] + " → " + names[last];
 
@@ -168,7 +172,7 @@ std::vector<std::string> write_round_layers(io::GpkgWriter& w, const Areas& area
         }
         tables.push_back("rounds_streets");
     }
-    w.metadata("buurtbalans_rounds", legend);
+    w.metadata("buurtbalans_rounds", meta.dump());
     return tables;
 }
 

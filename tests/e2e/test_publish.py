@@ -21,11 +21,12 @@ import zipfile
 import e2e_common as e2e
 
 T = 5
-COUNT = re.compile(r"^(n_obs|n_points|n_shapes|n_concern|n_strength|w_.*|theme_.*|src_.*)$")
-DERIVED = {"balance", "density_ha", "per_1000", "per_100m"}  # computed from published counts only
-GI_SCORES = re.compile(r"^(concern|strength)_(z|p)$")
+COUNT = re.compile(r"^(n_obs|n_points|n_shapes|n_concern|n_strength|n_r\d+|w_.*|theme_.*|src_.*)$")
+DERIVED = re.compile(r"^(balance|balance_r\d+|change|density_ha|per_1000|per_100m)$")  # computed from published counts only
+GI_SCORES = re.compile(r"^((concern|strength)_(z|p)|p_change)$")  # p-values can be solved back to counts
 NOT_COUNTS = re.compile(r"^(fid|geom|code|name|block_code|buurt_code|wijk_code|gebied_code|stadsdeel_code|area_ha|length_m|segment_no|"
-                        r"population|ind_.*|known|status|n_sources|concern_class|strength_class|hotspot_status)$")
+                        r"population|ind_.*|known|status|n_sources|concern_class|strength_class|hotspot_status|"
+                        r"sources_spoke|agree_themes|differ_themes|differ_list|views|blind|problem_indicators|rounds_compared|change_class)$")
 OBSERVATION_TABLES = {"observations", "observation_lines", "observation_areas", "observation_multipoints", "observation_shares", "heatmap"}
 GPKG_SYSTEM = re.compile(r"^(gpkg_.*|rtree_.*|sqlite_.*)$")
 NUMBER = re.compile(r"(?<![\w.,])-?\d+(?:[.,]\d+)?")
@@ -55,7 +56,7 @@ def scan_feature_tables(db, problems, unknown):
             continue
         cols = columns(db, table)
         for col in cols:
-            if not (COUNT.match(col) or col in DERIVED or GI_SCORES.match(col) or NOT_COUNTS.match(col)):
+            if not (COUNT.match(col) or DERIVED.match(col) or GI_SCORES.match(col) or NOT_COUNTS.match(col)):
                 unknown.append(f"{table}.{col}")
         for row in db.execute(f'SELECT * FROM "{table}"'):
             for col, v in zip(cols, row):
