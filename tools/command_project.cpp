@@ -10,6 +10,11 @@ void add_project_options(Options& o, FlagSettings& s) {
     o.value("--crs", [&](const std::string& v) { s.crs = v; });
     o.value("--styles", [&](const std::string& v) { s.styles_dir = v; });
     o.value("--layers", [&](const std::string& v) { s.layers_dir = v; });
+    o.flag("--publish", [&] { s.publish = true; });
+    o.value("--publish-threshold", [&](const std::string& v) { s.publish_threshold = v; });
+    o.value("--publish-method", [&](const std::string& v) { s.publish_method = v; });
+    o.value("--problem-indicator", [&](const std::string& v) { s.problem_indicators.push_back(v); });
+    o.value("--rounds-min-total", [&](const std::string& v) { s.rounds_min_total = v; });
     o.value("--threads", [&](const std::string& v) { s.threads = to_int("--threads", v); });
 }
 

@@ -20,6 +20,14 @@ or replace the file's settings. A flag's value is a source followed by the TOML 
   --styles DIR          style definitions (default: the styles/ of this installation)
   --layers DIR          thematic layer definitions (default: the layers/ of this installation)
   --threads N           join threads (default: one per core)
+  --publish             disclosure control on every output ([publish] enabled = true)
+  --publish-threshold N counts from 1 to N-1 are never shown (default 5; at least 2)
+  --publish-method M    suppress (hide small counts) or round (hide them, round the rest to multiples of N)
+  --problem-indicator FIELD,worse=high|low[,threshold=N]
+                        figures that point to a problem: beyond N, or without N the worst fifth of
+                        the areas of its level ([knowledge] problem_indicators; repeatable)
+  --rounds-min-total N  fewer observations in the two rounds compared: "te weinig om iets te zeggen"
+                        ([knowledge] rounds_min_total, default 5)
   --json                print the report as JSON on standard output
   --quiet               no progress on the terminal
 )";

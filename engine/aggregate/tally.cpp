@@ -18,6 +18,7 @@ int Tally::sources_heard() const {
 Aggregator::Aggregator(const Areas& areas, std::size_t streets, std::size_t pieces, const std::vector<std::string>& themes) : m_themes(themes) {
     Tally empty;
     empty.themes.assign(themes.size() + 1, 0.0);
+    empty.voices.assign(themes.size() + 1, {});
     for (const auto& level : areas.levels) {
         m_levels.emplace_back(level.areas.size(), empty);
     }
@@ -40,7 +41,18 @@ int Aggregator::source_index(const std::string& source) {
     return 3;
 }
 
-void Aggregator::count(Tally& t, const Observation& o, double weight, bool as_point, int theme, int source) const {
+int Aggregator::round_index(const std::string& round) {
+    if (round.empty()) {
+        return -1;
+    }
+    const auto [it, added] = m_round_index.try_emplace(round, static_cast<int>(m_rounds.size()));
+    if (added) {
+        m_rounds.push_back(round);
+    }
+    return it->second;
+}
+
+void Aggregator::count(Tally& t, const Observation& o, double weight, bool as_point, int theme, int source, int round) const {
     if (as_point) {
         ++t.n_points;
     } else {
@@ -50,11 +62,26 @@ void Aggregator::count(Tally& t, const Observation& o, double weight, bool as_po
     (o.valence > 0 ? t.strength : o.valence < 0 ? t.concern : t.neutral) += weight;
     t.themes[theme] += weight;
     t.sources[source] += weight;
+    if (source < 2 && o.valence != 0) {
+        Voice& v = t.voices[theme][source];
+        (o.valence > 0 ? v.strength : v.concern) += weight;
+    }
+    if (round >= 0) {
+        if (t.rounds.size() <= static_cast<std::size_t>(round)) {
+            t.rounds.resize(round + 1);
+        }
+        RoundTally& rt = t.rounds[round];
+        ++rt.n_obs;
+        if (o.valence != 0) {
+            (o.valence > 0 ? rt.strength : rt.concern) += weight;
+        }
+    }
 }
 
 void Aggregator::add(const Observation& o, const JoinResult& r) {
     const int theme = theme_index(o.theme);
     const int source = source_index(o.source);
+    const int round = round_index(o.round);
     const bool point = o.kind == Kind::point;
     if (r.finest < 0) {
         ++m_outside;
@@ -65,20 +92,20 @@ void Aggregator::add(const Observation& o, const JoinResult& r) {
     if (point) {
         for (std::size_t l = 0; l < m_levels.size(); ++l) {
             if (r.area[l] >= 0) {
-                count(m_levels[l][r.area[l]], o, 1.0, true, theme, source);
+                count(m_levels[l][r.area[l]], o, 1.0, true, theme, source, round);
             }
         }
     } else {
         for (const Share& s : r.level_shares) {
-            count(m_levels[s.level][s.area], o, s.share, false, theme, source);
+            count(m_levels[s.level][s.area], o, s.share, false, theme, source, round);
         }
         const bool outside_part = std::any_of(r.pieces.begin(), r.pieces.end(), [](const Share& s) { return s.level < 0; });
         m_partly_outside += (outside_part && r.finest >= 0) ? 1 : 0;
     }
     if (r.street >= 0) {
         ++m_with_street;
-        count(m_streets[r.street], o, 1.0, point, theme, source);
-        count(m_pieces[r.piece], o, 1.0, point, theme, source);
+        count(m_streets[r.street], o, 1.0, point, theme, source, round);
+        count(m_pieces[r.piece], o, 1.0, point, theme, source, round);
     }
 }
 

@@ -27,8 +27,11 @@
 #include "engine/io/read_observations.hpp"
 #include "engine/io/read_streets.hpp"
 #include "engine/join/joiner.hpp"
+#include "engine/knowledge/rounds.hpp"
+#include "engine/knowledge/voices.hpp"
 #include "engine/pipeline/batch_reader.hpp"
 #include "engine/pipeline/postgis_output.hpp"
+#include "engine/publish/disclosure.hpp"
 #include "engine/qgis/qgis.hpp"
 #include "engine/style/data_dir.hpp"
 #include "engine/style/style.hpp"
@@ -63,6 +66,7 @@ Inputs load(const Project& p, Report& r) {
     for (const auto& spec : p.indicators) {
         in.indicators.push_back(io::read_indicators(spec, in.areas, r));
     }
+    knowledge::check_problem_indicators(p, in.indicators);
     return in;
 }
 
@@ -99,20 +103,27 @@ void tally_fields(std::vector<FieldDef>& f, const std::vector<std::string>& them
     f.push_back({"n_sources", FieldType::integer});
 }
 
-int write_tally(io::LayerWriter& w, int i, const Tally& t) {
-    w.set(i++, t.observations());
-    w.set(i++, t.n_points);
-    w.set(i++, t.n_shapes);
-    w.set(i++, t.w_shapes);
-    w.set(i++, t.total());
-    w.set(i++, t.strength);
-    w.set(i++, t.concern);
-    w.set(i++, t.neutral);
-    w.set(i++, t.balance());
-    for (const double v : t.themes) {
+// An integer count as published: NULL when hidden.
+void set_count(io::LayerWriter& w, int i, double v) {
+    if (!std::isnan(v)) {
+        w.set(i, std::llround(v));
+    }
+}
+
+int write_tally(io::LayerWriter& w, int i, const Tally& t, const publish::CountRow& c) {
+    set_count(w, i++, c.n_obs);
+    set_count(w, i++, c.n_points);
+    set_count(w, i++, c.n_shapes);
+    w.set(i++, c.w_shapes);
+    w.set(i++, c.w_total);
+    w.set(i++, c.strength);
+    w.set(i++, c.concern);
+    w.set(i++, c.neutral);
+    w.set(i++, c.balance());
+    for (const double v : c.themes) {
         w.set(i++, v);
     }
-    for (const double v : t.sources) {
+    for (const double v : c.sources) {
         w.set(i++, v);
     }
     w.set(i++, static_cast<long long>(t.sources_heard()));
@@ -132,10 +143,43 @@ void gi_fields(std::vector<FieldDef>& f) {
     f.push_back({"hotspot_status", FieldType::text});
 }
 
-int write_gi(io::LayerWriter& w, int i, const hotspot::Hotspots& h, std::size_t k) {
+// Who spoke where (see README): appended after every other field, so existing columns keep their place.
+void voice_fields(std::vector<FieldDef>& f, bool problems) {
+    f.push_back({"sources_spoke", FieldType::text});
+    f.push_back({"agree_themes", FieldType::integer});
+    f.push_back({"differ_themes", FieldType::integer});
+    for (const char* n : {"differ_list", "views", "blind"}) {
+        f.push_back({n, FieldType::text});
+    }
+    if (problems) {
+        f.push_back({"problem_indicators", FieldType::text});
+    }
+}
+
+int write_voices(io::LayerWriter& w, int i, const Project& p, const Tally& t, double population, const std::string* problems,
+                 const publish::Control& control) {
+    const knowledge::Views v = knowledge::compare_views(t, p.themes, control.active() ? control.threshold() : 0.0);
+    w.set(i++, v.sources_spoke);
+    w.set(i++, static_cast<long long>(v.agree_themes));
+    w.set(i++, static_cast<long long>(v.differ_themes));
+    w.set(i++, v.differ_list);
+    w.set(i++, v.views);
+    w.set(i++, knowledge::blind_spot(t, population, problems != nullptr && !problems->empty()));
+    if (problems != nullptr) {
+        w.set(i++, *problems);
+    }
+    return i;
+}
+
+// Published outputs keep only the classes: with the weights known, all z-scores together can be solved
+// back to the counts.
+int write_gi(io::LayerWriter& w, int i, const hotspot::Hotspots& h, std::size_t k, const publish::Control& control) {
     for (const hotspot::GiResult* g : {&h.concern, &h.strength}) {
-        w.set(i++, g->z[k]);
-        w.set(i++, g->p[k]);
+        if (!control.active()) {
+            w.set(i, g->z[k]);
+            w.set(i + 1, g->p[k]);
+        }
+        i += 2;
         if (g->sufficient) {
             w.set(i, static_cast<long long>(g->hot_class[k]));
         }
@@ -262,7 +306,7 @@ private:
 };
 
 void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, const Aggregator& agg,
-                       const std::map<int, hotspot::Hotspots>& hotspots) {
+                       const std::map<int, hotspot::Hotspots>& hotspots, const publish::Control& control) {
     for (std::size_t l = 0; l < in.areas.levels.size(); ++l) {
         const AreaLevel& level = in.areas.levels[l];
         const IndicatorTable* ind = nullptr;
@@ -292,8 +336,11 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
         if (hs != hotspots.end()) {
             gi_fields(f);
         }
+        voice_fields(f, true);
+        const std::vector<std::string> problems =
+            ind != nullptr ? knowledge::problem_flags(p.knowledge.problem_indicators, *ind, level) : std::vector<std::string>(level.areas.size());
         io::LayerWriter lw = w.layer(std::string(level_layer_name(level.level)), io::GeometryType::multi_polygon, f,
-                                     "Observations summarised per " + std::string(level_name(level.level)));
+                                     control.describe("Observations summarised per " + std::string(level_name(level.level))));
         for (std::size_t a = 0; a < level.areas.size(); ++a) {
             const Area& area = level.areas[a];
             int i = 0;
@@ -309,8 +356,9 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
             const double ha = area.area_m2 / 10000.0;
             lw.set(i++, ha);
             const Tally& t = agg.area(static_cast<int>(l), static_cast<int>(a));
-            i = write_tally(lw, first_tally, t);
-            lw.set(i++, ha > 0 ? t.total() / ha : nan);
+            const publish::CountRow c = control.row(t);
+            i = write_tally(lw, first_tally, t, c);
+            lw.set(i++, ha > 0 ? c.w_total / ha : nan);
             double population = nan;
             const std::vector<std::optional<double>>* values = nullptr;
             if (ind != nullptr) {
@@ -323,7 +371,7 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
                 }
             }
             lw.set(i++, population);
-            lw.set(i++, population > 0 ? t.total() / population * 1000.0 : nan);
+            lw.set(i++, population > 0 ? c.w_total / population * 1000.0 : nan);
             if (ind != nullptr) {
                 for (std::size_t k = 0; k < ind->fields.size(); ++k, ++i) {
                     if (values != nullptr && (*values)[k]) {
@@ -334,71 +382,89 @@ void write_area_layers(io::GpkgWriter& w, const Project& p, const Inputs& in, co
             lw.set(i++, static_cast<long long>(t.observations() > 0));
             lw.set(i++, std::string(t.observations() > 0 ? "known" : "unknown"));
             if (hs != hotspots.end()) {
-                write_gi(lw, i, hs->second, a);
+                i = write_gi(lw, i, hs->second, a, control);
             }
+            write_voices(lw, i, p, t, population, &problems[a], control);
             lw.set_geometry(area.geometry);
             lw.write();
         }
     }
 }
 
-void write_streets_layer(io::GpkgWriter& w, const Project& p, const Streets& streets, const Aggregator& agg) {
+void write_streets_layer(io::GpkgWriter& w, const Project& p, const Streets& streets, const Aggregator& agg, const publish::Control& control) {
     std::vector<FieldDef> f{{"name", FieldType::text}, {"length_m", FieldType::real}};
     tally_fields(f, p.themes);
     f.push_back({"per_100m", FieldType::real});
-    io::LayerWriter lw = w.layer("streets", io::GeometryType::multi_line, f, "Observations per named street (nearest street within the set distance)");
+    voice_fields(f, false);
+    io::LayerWriter lw = w.layer("streets", io::GeometryType::multi_line, f, control.describe("Observations per named street (nearest street within the set distance)"));
     for (std::size_t s = 0; s < streets.streets.size(); ++s) {
         const Street& street = streets.streets[s];
         const Tally& t = agg.street(static_cast<int>(s));
         lw.set(0, street.name);
         lw.set(1, street.length_m);
-        const int i = write_tally(lw, 2, t);
-        lw.set(i, street.length_m > 0 ? static_cast<double>(t.observations()) / street.length_m * 100.0 : nan);
+        const publish::CountRow c = control.row(t);
+        int i = write_tally(lw, 2, t, c);
+        lw.set(i++, street.length_m > 0 ? c.n_obs / street.length_m * 100.0 : nan);
+        write_voices(lw, i, p, t, nan, nullptr, control);
         lw.set_geometry(street.geometry);
         lw.write();
     }
 }
 
-void write_segments_layer(io::GpkgWriter& w, const Project& p, const Streets& streets, const Aggregator& agg, const hotspot::Hotspots& hs) {
+void write_segments_layer(io::GpkgWriter& w, const Project& p, const Streets& streets, const Aggregator& agg, const hotspot::Hotspots& hs,
+                          const publish::Control& control) {
     std::vector<FieldDef> f{{"name", FieldType::text}, {"segment_no", FieldType::integer}, {"length_m", FieldType::real}};
     tally_fields(f, p.themes);
     f.push_back({"per_100m", FieldType::real});
     gi_fields(f);
     io::LayerWriter lw = w.layer("street_segments", streets.surfaces ? io::GeometryType::multi_polygon : io::GeometryType::multi_line, f,
-                                 "Streets cut into pieces of about the segment length, with Gi* hotspots of concerns and strengths");
+                                 control.describe("Streets cut into pieces of about the segment length, with Gi* hotspots of concerns and strengths"));
     for (std::size_t k = 0; k < streets.pieces.size(); ++k) {
         const StreetPiece& piece = streets.pieces[k];
         const Tally& t = agg.piece(static_cast<int>(k));
         lw.set(0, streets.streets[piece.street].name);
         lw.set(1, static_cast<long long>(piece.number));
         lw.set(2, piece.length_m);
-        int i = write_tally(lw, 3, t);
-        lw.set(i++, piece.length_m > 0 ? static_cast<double>(t.observations()) / piece.length_m * 100.0 : nan);
-        write_gi(lw, i, hs, k);
+        const publish::CountRow c = control.row(t);
+        int i = write_tally(lw, 3, t, c);
+        lw.set(i++, piece.length_m > 0 ? c.n_obs / piece.length_m * 100.0 : nan);
+        write_gi(lw, i, hs, k, control);
         lw.set_geometry(piece.geometry);
         lw.write();
     }
 }
 
-void write_hex_layer(io::GpkgWriter& w, const hotspot::PointCollector& points, const hotspot::Hotspots& hs) {
+void write_hex_layer(io::GpkgWriter& w, const hotspot::PointCollector& points, const hotspot::Hotspots& hs, const publish::Control& control) {
     std::vector<FieldDef> f{{"n_points", FieldType::integer}, {"n_concern", FieldType::integer}, {"n_strength", FieldType::integer}};
     gi_fields(f);
-    io::LayerWriter lw = w.layer("hotspots_hex", io::GeometryType::multi_polygon, f, "Point observations per hexagon, with Gi* hotspots");
+    io::LayerWriter lw = w.layer("hotspots_hex", io::GeometryType::multi_polygon, f, control.describe("Point observations per hexagon, with Gi* hotspots"));
     const hotspot::HexGrid& grid = *points.grid();
     for (std::size_t k = 0; k < grid.size(); ++k) {
-        lw.set(0, static_cast<long long>(points.hex_total()[k]));
-        lw.set(1, static_cast<long long>(points.hex_concern()[k]));
-        lw.set(2, static_cast<long long>(points.hex_strength()[k]));
-        write_gi(lw, 3, hs, k);
+        const auto total = static_cast<double>(points.hex_total()[k]);
+        double concern = static_cast<double>(points.hex_concern()[k]);
+        double strength = static_cast<double>(points.hex_strength()[k]);
+        double neutral = total - concern - strength;  // not a field, but it can be the second hidden cell
+        control.group(total, {&concern, &strength, &neutral});
+        set_count(lw, 0, control.count(total));
+        set_count(lw, 1, concern);
+        set_count(lw, 2, strength);
+        write_gi(lw, 3, hs, k, control);
         lw.set_geometry(grid.polygon(k));
         lw.write();
     }
 }
 
-void write_run_report(io::GpkgWriter& w, const Report& r) {
+// Figures of the run that count observations (not areas, classes or styles): protected when publishing.
+bool counts_people(const std::string& count_key) {
+    return count_key.rfind("hotspots_", 0) != 0 && count_key != "qgis_styles";
+}
+
+bool is_observation_input(const InputReport& in) { return in.role.rfind("observations", 0) == 0; }
+
+void write_run_report(io::GpkgWriter& w, const Report& r, const publish::Control& control) {
     io::LayerWriter lw = w.layer("run_report", io::GeometryType::none,
                                  {{"section", FieldType::text}, {"item", FieldType::text}, {"value", FieldType::real}, {"detail", FieldType::text}},
-                                 "What was read, repaired, skipped and joined in this run");
+                                 control.describe("What was read, repaired, skipped and joined in this run"));
     auto row = [&lw](const std::string& section, const std::string& item, double value, const std::string& detail) {
         lw.set(0, section);
         lw.set(1, item);
@@ -406,12 +472,22 @@ void write_run_report(io::GpkgWriter& w, const Report& r) {
         lw.set(3, detail);
         lw.write();
     };
+    if (control.active()) {
+        row("publish", "threshold", control.threshold(), control.note());
+    }
     for (const auto& in : r.inputs) {
         const std::string where = display_source(in.source.path) + (in.source.layer.empty() ? "" : " (" + in.source.layer + ")");
-        row(in.role, "features read", static_cast<double>(in.read), where);
-        row(in.role, "features used", static_cast<double>(in.used), "");
-        row(in.role, "features repaired", static_cast<double>(in.repaired_count), "");
-        row(in.role, "features skipped", static_cast<double>(in.skipped_count), "");
+        // Published: how many observations each input had is protected, and the notes (feature ids,
+        // values people typed) are left out.
+        const bool people = control.active() && is_observation_input(in);
+        auto figure = [&](long long v) { return people ? control.count(static_cast<double>(v)) : static_cast<double>(v); };
+        row(in.role, "features read", figure(in.read), where);
+        row(in.role, "features used", figure(in.used), "");
+        row(in.role, "features repaired", figure(in.repaired_count), "");
+        row(in.role, "features skipped", figure(in.skipped_count), "");
+        if (people) {
+            continue;
+        }
         for (const auto& n : in.repaired) {
             row(in.role, "repaired", nan, n.id + ": " + n.detail);
         }
@@ -434,7 +510,7 @@ void write_run_report(io::GpkgWriter& w, const Report& r) {
         row("hotspots", "not classed", nan, n);
     }
     for (const auto& [k, v] : r.counts) {
-        row("join", k, static_cast<double>(v), "");
+        row("join", k, counts_people(k) ? control.count(static_cast<double>(v)) : static_cast<double>(v), "");
     }
 }
 
@@ -445,7 +521,7 @@ std::string utc_now() {
     return buf;
 }
 
-void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
+void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r, const publish::Control& control) {
     nlohmann::ordered_json prov;
     prov["engine"] = std::string("buurtbalans ") + version;
     prov["created"] = utc_now();
@@ -463,18 +539,24 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r) {
     prov["inputs"] = nlohmann::ordered_json::array();
     std::map<std::string, std::string> checksums;  // several roles often share one file: hash it once
     for (const auto& in : r.inputs) {
+        // Published: how many observations an input had is protected like every other count.
+        const double read = is_observation_input(in) ? control.count(static_cast<double>(in.read)) : static_cast<double>(in.read);
+        const nlohmann::ordered_json features = std::isnan(read) ? nlohmann::ordered_json() : nlohmann::ordered_json(std::llround(read));
         if (is_pg_source(in.source.path)) {
             // A table has no bytes to hash and may change after the run: say where and what was read,
             // and how many features, and that no checksum exists (rather than a checksum of something else).
             prov["inputs"].push_back({{"role", in.role}, {"path", display_source(in.source.path)}, {"layer", in.source.layer}, {"sql", in.source.sql},
-                                      {"sha256", nullptr}, {"features", in.read}, {"note", "PostgreSQL source: read at the time above, no checksum"}});
+                                      {"sha256", nullptr}, {"features", features}, {"note", "PostgreSQL source: read at the time above, no checksum"}});
             continue;
         }
         auto it = checksums.find(in.source.path);
         if (it == checksums.end()) {
             it = checksums.emplace(in.source.path, sha256_file(in.source.path)).first;
         }
-        prov["inputs"].push_back({{"role", in.role}, {"path", in.source.path}, {"layer", in.source.layer}, {"sha256", it->second}, {"features", in.read}});
+        prov["inputs"].push_back({{"role", in.role}, {"path", in.source.path}, {"layer", in.source.layer}, {"sha256", it->second}, {"features", features}});
+    }
+    if (control.active()) {
+        prov["publish"] = nlohmann::ordered_json::parse(control.describe_json());
     }
     w.metadata("buurtbalans_provenance", prov.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     w.metadata("buurtbalans_version", version);
@@ -520,7 +602,7 @@ qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Rast
 // Every thematic layer of layers/ whose table this run wrote: a style in layer_styles, a layer in the
 // embedded QGIS project. Classes come from this run's data.
 QgisParts write_qgis_styles(io::GpkgWriter& w, const Project& p, const std::string& gpkg, const Inputs& in,
-                            const std::map<std::string, style::Geometry>& tables, const hotspot::Raster* heat) {
+                            const std::map<std::string, style::Geometry>& tables, const hotspot::Raster* heat, const publish::Control& control) {
     const style::Library lib = style::load_library(style::data_dir(p.styles_dir, "styles"), style::data_dir(p.layers_dir, "layers"));
     std::vector<qgis::StyleRow> rows;
     std::vector<qgis::ProjectLayer> project_layers;
@@ -532,6 +614,9 @@ QgisParts write_qgis_styles(io::GpkgWriter& w, const Project& p, const std::stri
         }
         const auto values = w.column_histogram(layer.table, layer.field, layer.filter);
         style::Symbology sym = style::build_symbology_from_counts(layer, lib, t->second, values, p.themes);
+        if (control.active()) {
+            publish::mark_protected(sym, control.threshold(), values);
+        }
         const bool is_default = layer.is_default && has_default.insert(layer.table).second;
         rows.push_back({sym, is_default});
         project_layers.push_back({std::move(sym), layer.group, layer.visible});
@@ -551,8 +636,9 @@ QgisParts write_qgis_styles(io::GpkgWriter& w, const Project& p, const std::stri
     if (heat != nullptr && !heat->values.empty()) {
         rasters.push_back(heatmap_layer(lib, *heat));
     }
-    qgis::store_project(w, "buurtbalans", qgis::project_qgs({p.name, source, p.crs, extent}, project_layers, rasters));
-    return {std::move(rows), std::move(project_layers), extent};
+    const std::string title = control.active() ? p.name + " (" + control.note() + ")" : p.name;
+    qgis::store_project(w, "buurtbalans", qgis::project_qgs({title, source, p.crs, extent}, project_layers, rasters));
+    return {std::move(rows), std::move(project_layers), extent, title};
 }
 
 void report_hotspots(Report& r, const std::string& layer, const hotspot::Hotspots& h) {
@@ -627,6 +713,7 @@ Report run(const Project& project, const JobOptions& options) {
     // With PostGIS only, the run is written to a private GeoPackage first and copied from there.
     const GpkgTarget target(project);
     io::GpkgWriter writer(target.path(), target.overwrite(), project.crs);
+    const publish::Control control(project.publish);
 
     const Streets* streets = in.streets ? &*in.streets : nullptr;
     Joiner joiner(in.areas, streets, JoinOptions{project.streets ? project.streets->max_distance : 0.0});
@@ -636,7 +723,8 @@ Report run(const Project& project, const JobOptions& options) {
         points.emplace(focus_extent(in.areas), project.hotspots);
     }
     std::optional<ObservationLayers> layers;
-    if (options.write_observations) {
+    // Published outputs hold no single observation: no points, texts or input fields.
+    if (options.write_observations && !control.active()) {
         layers.emplace(writer, project, in.areas, readers);
     }
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -689,19 +777,19 @@ Report run(const Project& project, const JobOptions& options) {
             }
         }
     }
-    write_area_layers(writer, project, in, agg, area_hotspots);
+    write_area_layers(writer, project, in, agg, area_hotspots, control);
     if (streets != nullptr) {
-        write_streets_layer(writer, project, *streets, agg);
+        write_streets_layer(writer, project, *streets, agg, control);
         if (options.hotspots) {
             const hotspot::Hotspots hs = hotspot::piece_hotspots(*streets, agg, *project.streets, project.hotspots);
             report_hotspots(r, "street_segments", hs);
-            write_segments_layer(writer, project, *streets, agg, hs);
+            write_segments_layer(writer, project, *streets, agg, hs, control);
         }
     }
     if (points && points->grid() != nullptr) {
         const hotspot::Hotspots hs = hotspot::hex_hotspots(*points, project.hotspots);
         report_hotspots(r, "hex", hs);
-        write_hex_layer(writer, *points, hs);
+        write_hex_layer(writer, *points, hs, control);
     }
     if (points) {
         if (points->heat_cell() > project.hotspots.heat_cell || (project.hotspots.hex_size > 0 && points->hex_size() > project.hotspots.hex_size)) {
@@ -710,11 +798,18 @@ Report run(const Project& project, const JobOptions& options) {
                                       std::to_string(std::lround(project.hotspots.heat_cell)) + " m and " +
                                       std::to_string(std::lround(project.hotspots.hex_size)) + " m asked, to keep the grids in memory");
         }
+    }
+    // A kernel density peaks at a lone point: a published heat map would show where one person stood.
+    const bool write_heat = points && !control.active();
+    if (write_heat) {
         const hotspot::Raster& heat = points->heat();
         writer.raster("heatmap", heat.min_x, heat.max_y, heat.cell, heat.cols, heat.rows, heat.values,
                       "Heat map of point observations: quartic kernel, radius " + std::to_string(static_cast<int>(project.hotspots.heat_radius)) + " m");
     }
     std::map<std::string, style::Geometry> tables;
+    for (const std::string& t : knowledge::write_round_layers(writer, in.areas, streets, agg, control, project.knowledge.rounds_min_total)) {
+        tables.emplace(t, t == "rounds_streets" ? style::Geometry::line : style::Geometry::polygon);
+    }
     for (const auto& level : in.areas.levels) {
         tables.emplace(level_layer_name(level.level), style::Geometry::polygon);
     }
@@ -735,10 +830,11 @@ Report run(const Project& project, const JobOptions& options) {
             tables.emplace("observation_multipoints", style::Geometry::point);
         }
     }
-    const QgisParts qgis_parts = write_qgis_styles(writer, project, target.path(), in, tables, points ? &points->heat() : nullptr);
+    const QgisParts qgis_parts = write_qgis_styles(writer, project, target.path(), in, tables, write_heat ? &points->heat() : nullptr, control);
     r.counts["qgis_styles"] = static_cast<long long>(qgis_parts.styles.size());
-    write_run_report(writer, r);
-    write_provenance(writer, project, r);
+    write_run_report(writer, r, control);
+    write_provenance(writer, project, r, control);
+    publish::label_outputs(writer, control);
     writer.commit();
     if (!project.output.postgis.empty()) {
         if (options.progress) {

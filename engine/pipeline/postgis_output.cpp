@@ -60,7 +60,7 @@ long long write_postgis(const Project& p, const std::string& gpkg, const QgisPar
     source.pg_geometry_types = postgis::geometry_types(gpkg);
     // The heat map is a raster of the GeoPackage only: PostGIS rasters are not written (see README).
     pub.project_name = "buurtbalans";
-    pub.project_qgz_hex = qgis::qgz_hex(qgis::project_qgs({p.name, source, p.crs, parts.extent}, parts.layers));
+    pub.project_qgz_hex = qgis::qgz_hex(qgis::project_qgs({parts.title, source, p.crs, parts.extent}, parts.layers));
     for (const char* key : {"buurtbalans_provenance", "buurtbalans_version"}) {
         pub.metadata.emplace_back(key, io::metadata_item(gpkg, key));
     }

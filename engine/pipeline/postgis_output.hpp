@@ -16,6 +16,7 @@ struct QgisParts {
     std::vector<qgis::StyleRow> styles;
     std::vector<qgis::ProjectLayer> layers;
     geos::Envelope extent{0, 0, 0, 0};
+    std::string title;  // the project's title; says so when the run was published
 };
 
 // Where the run's GeoPackage is written: the project's, or (PostGIS only) one in a private temporary

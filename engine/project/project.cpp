@@ -213,6 +213,7 @@ public:
 
     const toml::value& value() const { return m_value; }
     const std::string& context() const { return m_context; }
+    const std::string& origin() const { return m_origin; }
 
     // Every key must have been asked for: a misspelt key is an error, not a silent default.
     void finish() const {
@@ -392,6 +393,21 @@ HotspotSpec read_hotspots(Table t) {
     return h;
 }
 
+PublishSpec read_publish(Table t) {
+    PublishSpec s;
+    s.enabled = t.boolean("enabled", s.enabled);
+    // 1 would protect nothing: every count is at least 1.
+    s.threshold = static_cast<int>(t.integer("threshold", s.threshold, 2, 1000000));
+    const std::string method = t.str("method", "suppress");
+    if (method == "round") {
+        s.method = DisclosureMethod::round;
+    } else if (method != "suppress") {
+        t.fail(*t.find("method"), "key 'method' must be \"suppress\" or \"round\", got '" + method + "'");
+    }
+    t.finish();
+    return s;
+}
+
 template <typename F>
 void for_each_table(Table& root, const std::string& key, F&& f) {
     const toml::value* v = root.find(key);
@@ -409,6 +425,28 @@ void for_each_table(Table& root, const std::string& key, F&& f) {
     for (const auto& item : v->as_array()) {
         f(item, i++);
     }
+}
+
+KnowledgeSpec read_knowledge(Table t, bool from_flags) {
+    KnowledgeSpec k;
+    k.rounds_min_total = static_cast<int>(t.integer("rounds_min_total", k.rounds_min_total, 1, 1000000000));
+    for_each_table(t, "problem_indicators", [&](const toml::value& v, std::size_t i) {
+        Table r(v, t.sub_context("problem_indicators") + " #" + std::to_string(i + 1), t.origin(), from_flags);
+        ProblemIndicator p;
+        p.field = r.required("field");
+        const std::string worse = r.required("worse");
+        if (worse != "high" && worse != "low") {
+            r.fail(*r.find("worse"), "key 'worse' must be \"high\" or \"low\", got '" + worse + "'");
+        }
+        p.high_is_worse = worse == "high";
+        if (r.find("threshold") != nullptr) {
+            p.threshold = r.number("threshold", 0.0);
+        }
+        r.finish();
+        k.problem_indicators.push_back(std::move(p));
+    });
+    t.finish();
+    return k;
 }
 
 Project parse_root(const toml::value& root, const std::string& origin, const std::string& base_dir, bool from_flags) {
@@ -435,6 +473,8 @@ Project parse_root(const toml::value& root, const std::string& origin, const std
         p.indicators.push_back(read_indicators(Table(v, "[indicators] #" + std::to_string(i + 1), p.origin, from_flags), p.base_dir));
     });
     p.hotspots = read_hotspots(t.sub("hotspots"));
+    p.publish = read_publish(t.sub("publish"));
+    p.knowledge = read_knowledge(t.sub("knowledge"), from_flags);
     Table out = t.sub("output");
     p.output.gpkg = resolve_path(out.str("gpkg"), p.base_dir);
     p.output.overwrite = out.boolean("overwrite", false);
@@ -620,6 +660,31 @@ Project project_from_settings(const FlagSettings& s) {
         ind.push_back(flag_table(i, "indicators"));
     }
     top["indicators"] = ind;
+    if (s.publish || !s.publish_threshold.empty() || !s.publish_method.empty()) {
+        toml::value publish = toml::table{};
+        // The file's settings stay unless a flag replaces them; --publish-threshold alone does not switch publishing on.
+        const auto& file = p.publish;
+        publish.as_table()["enabled"] = (s.publish || file.enabled) ? "true" : "false";
+        publish.as_table()["threshold"] = s.publish_threshold.empty() ? std::to_string(file.threshold) : s.publish_threshold;
+        publish.as_table()["method"] = !s.publish_method.empty() ? s.publish_method : file.method == DisclosureMethod::round ? "round" : "suppress";
+        top["publish"] = publish;
+    }
+    if (!s.problem_indicators.empty() || !s.rounds_min_total.empty()) {
+        toml::value knowledge = toml::table{};
+        toml::array problems;
+        for (const std::string& spec : s.problem_indicators) {
+            // "FIELD,worse=low": the first part is the field, not a source.
+            toml::value problem = flag_table(spec, "problem-indicator");
+            problem.as_table()["field"] = problem.as_table().at("source");
+            problem.as_table().erase("source");
+            problems.push_back(problem);
+        }
+        knowledge.as_table()["problem_indicators"] = problems;
+        if (!s.rounds_min_total.empty()) {
+            knowledge.as_table()["rounds_min_total"] = s.rounds_min_total;
+        }
+        top["knowledge"] = knowledge;
+    }
     const std::string cwd = fs::current_path().string();
     Project flags = parse_root(root, "command line", cwd, true);
 
@@ -660,6 +725,15 @@ Project project_from_settings(const FlagSettings& s) {
         p.output.schema = s.schema;
     }
     check_postgis_output(p);
+    if (s.publish || !s.publish_threshold.empty() || !s.publish_method.empty()) {
+        p.publish = flags.publish;
+    }
+    for (auto& problem : flags.knowledge.problem_indicators) {
+        p.knowledge.problem_indicators.push_back(std::move(problem));
+    }
+    if (!s.rounds_min_total.empty()) {
+        p.knowledge.rounds_min_total = flags.knowledge.rounds_min_total;
+    }
     if (p.levels.empty()) {
         throw config_error(p.origin + ": no area levels given ([areas.buurt] in the project file or --area buurt=PATH,code=FIELD)");
     }

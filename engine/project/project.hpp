@@ -82,6 +82,28 @@ struct IndicatorSpec {
     std::string population_field;     // optional: inhabitants, normalises counts per 1,000
 };
 
+// Disclosure control for outputs that leave the team: no count of observations from 1 to threshold - 1
+// survives in any output (see README, "Publishing safely").
+enum class DisclosureMethod { suppress, round };
+struct PublishSpec {
+    bool enabled = false;
+    int threshold = 5;
+    DisclosureMethod method = DisclosureMethod::suppress;  // round: also round the rest to multiples of threshold
+};
+
+// What the figures must say before an area counts as pointing to a problem (see README, "Who spoke where").
+struct ProblemIndicator {
+    std::string field;                // an indicator column, as in [[indicators]]
+    bool high_is_worse = true;        // worse = "high" | "low"
+    std::optional<double> threshold;  // beyond it is a problem; absent: the worst fifth of the areas of its level
+};
+
+struct KnowledgeSpec {
+    std::vector<ProblemIndicator> problem_indicators;
+    // Fewer observations than this in the two rounds compared together: "te weinig om iets te zeggen".
+    int rounds_min_total = 5;
+};
+
 struct OutputSpec {
     std::string gpkg;  // empty: no GeoPackage
     bool overwrite = false;
@@ -101,6 +123,8 @@ struct Project {
     HotspotSpec hotspots;
     std::vector<std::string> themes{"groen", "spelen", "overlast", "veiligheid", "vuil", "verkeer", "wonen", "voorzieningen", "ontmoeten"};
     OutputSpec output;
+    PublishSpec publish;
+    KnowledgeSpec knowledge;
     int threads = 0;  // 0: one per core
     std::string styles_dir;  // styles/ and layers/ to use; empty: $BUURTBALANS_DATA or the built-in ones
     std::string layers_dir;
@@ -129,6 +153,11 @@ struct FlagSettings {
     std::string layers_dir;
     bool overwrite = false;
     int threads = -1;
+    bool publish = false;           // --publish: [publish] enabled = true
+    std::string publish_threshold;  // --publish-threshold N
+    std::string publish_method;     // --publish-method suppress|round
+    std::vector<std::string> problem_indicators;  // "FIELD,worse=low[,threshold=N]": [knowledge] problem_indicators
+    std::string rounds_min_total;                 // --rounds-min-total N: [knowledge] rounds_min_total
 };
 Project project_from_settings(const FlagSettings& settings);
 

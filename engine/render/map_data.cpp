@@ -5,6 +5,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/io/sql_query.hpp"
+#include "engine/publish/disclosure.hpp"
 #include "engine/style/data_dir.hpp"
 
 namespace buurt::render {
@@ -102,8 +103,11 @@ MapData::MapData(const PrintOptions& options, const std::vector<MapRequest>& pag
         ThematicData d;
         d.layer = &*it;
         d.table = m_run.read(it->table, fields, it->filter);
-        d.symbology = style::build_symbology_from_counts(*it, m_library, geometry_of(d.table), m_run.histogram(it->table, it->field, it->filter),
-                                                         m_run.provenance().themes);
+        const auto values = m_run.histogram(it->table, it->field, it->filter);
+        d.symbology = style::build_symbology_from_counts(*it, m_library, geometry_of(d.table), values, m_run.provenance().themes);
+        if (m_run.provenance().publish_threshold > 0) {
+            publish::mark_protected(d.symbology, m_run.provenance().publish_threshold, values);
+        }
         m_thematic.push_back(std::move(d));
     }
 }

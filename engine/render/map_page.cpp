@@ -348,7 +348,10 @@ std::vector<Block> Page::thematic_legend(double width) const {
     for (std::size_t i = 0; i < m_symbologies.size(); ++i) {
         const style::Symbology& sym = m_symbologies[i];
         const Table& table = m_data.thematic(m_request.layers[i]).table;
-        out.push_back(heading(sym.legend, width, "aantal"));
+        // A published map shows no class counts: a class of one area is harmless, but "no number below the
+        // threshold anywhere" is a promise a reader can check.
+        const bool published = m_data.run().provenance().publish_threshold > 0;
+        out.push_back(heading(sym.legend, width, published ? "" : "aantal"));
         long long total = 0;
         // Classes of valence itself show their own shape; any other classes are circles here, and the
         // shapes get rows of their own below.
@@ -356,7 +359,7 @@ std::vector<Block> Page::thematic_legend(double width) const {
         for (const auto& r : sym.rules) {
             total += r.count;
             const std::string shape = sym.shape_by_valence && by_valence ? valence_shape(r.value) : "circle";
-            out.push_back(row(width, r.label, std::to_string(r.count), [this, &r, &sym, shape](const Rect& box) { draw_swatch(box, r.symbol, sym.geometry, shape); }));
+            out.push_back(row(width, r.label, published ? "" : std::to_string(r.count), [this, &r, &sym, shape](const Rect& box) { draw_swatch(box, r.symbol, sym.geometry, shape); }));
         }
         if (sym.shape_by_valence && !by_valence) {
             style::Symbol shape_symbol;
@@ -369,8 +372,8 @@ std::vector<Block> Page::thematic_legend(double width) const {
             }
         }
         const std::string where = m_focus.shape ? "in " + m_focus.description : m_request.bbox ? "met hun midden in het kaartbeeld" : "in de hele run";
-        out.push_back(note("Aantal " + noun(table.name) + " " + where + ": " + std::to_string(total) +
-                               ". Klassen en kleuren gelden voor de hele run, zoals in QGIS.",
+        out.push_back(note((published ? "" : "Aantal " + noun(table.name) + " " + where + ": " + std::to_string(total) + ". ") +
+                               "Klassen en kleuren gelden voor de hele run, zoals in QGIS.",
                            width));
     }
     return out;
@@ -1143,7 +1146,8 @@ PageReport Page::draw() {
     const auto subtitle = m_text.layout(m_report.subtitle, m_s.subtitle, inner_w);
     const double header_h = layout_size(title.get()).y + layout_size(subtitle.get()).y + 1.5 * pt_per_mm * m_s.f;
 
-    const std::string source = "Bron: " + m_info.attribution + "; buurtbalans " + version + " · gegevens van de run van " + date + " · coördinaten " + prov.crs;
+    const std::string source = "Bron: " + m_info.attribution + "; buurtbalans " + version + " · gegevens van de run van " + date + " · coördinaten " + prov.crs +
+                               (prov.publish_note.empty() ? "" : " · " + prov.publish_note);
     const auto source_layout = m_text.layout(source, m_s.small, inner_w * 0.8);
     const auto page_layout = m_text.layout(m_info.count > 1 ? "pagina " + std::to_string(m_info.number) + " van " + std::to_string(m_info.count) : "", m_s.small);
     const double footer_h = layout_size(source_layout.get()).y;

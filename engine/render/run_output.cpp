@@ -40,6 +40,10 @@ RunOutput::RunOutput(const std::string& gpkg) : m_path(gpkg) {
         if (j.contains("parameters") && j["parameters"].contains("themes")) {
             m_provenance.themes = j["parameters"]["themes"].get<std::vector<std::string>>();
         }
+        if (j.contains("publish")) {
+            m_provenance.publish_threshold = j["publish"].value("threshold", 0);
+            m_provenance.publish_note = j["publish"].value("note", "");
+        }
     } catch (const nlohmann::json::exception& e) {
         throw input_error({gpkg, "gpkg_metadata", "buurtbalans_provenance", ""}, std::string("is not valid JSON: ") + e.what());
     }

@@ -17,6 +17,8 @@ struct Provenance {
     std::string project;
     std::string crs;
     std::vector<std::string> themes;  // the project's themes: categories beyond the style's own
+    int publish_threshold = 0;        // a published run (disclosure control): its threshold; else 0
+    std::string publish_note;         // how it was protected, printed on every page
 };
 
 struct Row {

@@ -125,3 +125,39 @@ TEST_CASE("flags add to a project file and replace its levels", "[project]") {
     CHECK(p.level(Level::buurt)->source.path == "/other/buurten.gpkg");
     CHECK(p.level(Level::block)->source.path == test::sample("geuzenveld_bouwblokken_straten.gpkg"));
 }
+
+TEST_CASE("[knowledge]: problem indicators and the rounds' minimum, from the file and as flags", "[project][knowledge]") {
+    const std::string areas = "[areas.buurt]\nsource = \"a\"\ncode = \"c\"\n";
+    const Project p = parse_project(areas + "[knowledge]\nrounds_min_total = 8\nproblem_indicators = [{field = \"inkomen\", worse = \"low\"}, "
+                                            "{field = \"meldingen\", worse = \"high\", threshold = 40}]\n",
+                                    "p.toml", "/");
+    CHECK(p.knowledge.rounds_min_total == 8);
+    REQUIRE(p.knowledge.problem_indicators.size() == 2);
+    CHECK(p.knowledge.problem_indicators[0].field == "inkomen");
+    CHECK_FALSE(p.knowledge.problem_indicators[0].high_is_worse);
+    CHECK_FALSE(p.knowledge.problem_indicators[0].threshold);
+    CHECK(p.knowledge.problem_indicators[1].threshold == Approx(40.0));
+    CHECK(parse_project(areas, "p.toml", "/").knowledge.rounds_min_total == 5);
+
+    CHECK_THROWS_WITH(parse_project(areas + "[knowledge]\nproblem_indicators = [{field = \"x\", worse = \"bad\"}]\n", "p.toml", "/"),
+                      Catch::Contains("problem_indicators #1") && Catch::Contains("'worse'") && Catch::Contains("line 5"));
+    CHECK_THROWS_WITH(parse_project(areas + "[knowledge]\nproblem_indicators = [{field = \"x\", worse = \"high\", treshold = 3}]\n", "p.toml", "/"),
+                      Catch::Contains("unknown key 'treshold'"));
+    CHECK_THROWS_WITH(parse_project(areas + "[knowledge]\nrounds_min = 3\n", "p.toml", "/"), Catch::Contains("unknown key 'rounds_min'"));
+
+    FlagSettings s;
+    s.project_file = test::sample("geuzenveld.toml");
+    const std::size_t in_file = project_from_settings(s).knowledge.problem_indicators.size();
+    s.problem_indicators = {"meldingen,worse=high,threshold=40"};
+    s.rounds_min_total = "12";
+    const Project f = project_from_settings(s);
+    REQUIRE(f.knowledge.problem_indicators.size() == in_file + 1);
+    CHECK(f.knowledge.problem_indicators.back().field == "meldingen");
+    CHECK(f.knowledge.problem_indicators.back().threshold == Approx(40.0));
+    CHECK(f.knowledge.rounds_min_total == 12);
+    s.problem_indicators = {"meldingen,worse=up"};
+    CHECK_THROWS_AS(project_from_settings(s), config_error);
+    s.problem_indicators = {};
+    s.rounds_min_total = "0";
+    CHECK_THROWS_WITH(project_from_settings(s), Catch::Contains("rounds_min_total"));
+}
