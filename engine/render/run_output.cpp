@@ -36,7 +36,10 @@ RunOutput::RunOutput(const std::string& gpkg) : m_path(gpkg) {
     }
     try {
         const auto j = nlohmann::json::parse(text);
-        m_provenance = {j.value("engine", ""), j.value("created", ""), j.value("project", ""), j.value("crs", "EPSG:28992"), {}};
+        m_provenance.engine = j.value("engine", "");
+        m_provenance.created = j.value("created", "");
+        m_provenance.project = j.value("project", "");
+        m_provenance.crs = j.value("crs", "EPSG:28992");
         if (j.contains("parameters") && j["parameters"].contains("themes")) {
             m_provenance.themes = j["parameters"]["themes"].get<std::vector<std::string>>();
         }
