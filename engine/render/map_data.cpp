@@ -125,8 +125,12 @@ const ThematicData& MapData::thematic(const std::string& layer_id) const {
     return *it;
 }
 
+// The whole run, as the pipeline's hexagons and heat map see it: the buurten (the level every area
+// analysis is about), else the finest level. The coarser levels are whole stadsdelen around a sample of
+// a few buurten and would leave the page nearly empty.
 geos::Envelope MapData::extent() const {
-    const Table& t = m_areas.back().table;  // the coarsest level covers the others
+    const AreaLayer* buurten = level(Level::buurt);
+    const Table& t = buurten != nullptr ? buurten->table : m_areas.front().table;
     geos::Envelope e = t.rows.empty() ? geos::Envelope{} : t.rows.front().envelope;
     for (const Row& r : t.rows) {
         e = merge(e, r.envelope);

@@ -114,8 +114,10 @@ std::string noun(const std::string& table) {
         {"gebieden", "gebieden"},            {"stadsdelen", "stadsdelen"}, {"streets", "straten"},
         {"observations", "waarnemingen"},    {"observation_lines", "getekende lijnen"},
         {"observation_areas", "getekende gebieden"}, {"observation_multipoints", "waarnemingen op meer plekken"}};
-    const auto it = nouns.find(table);
-    return it == nouns.end() ? table : it->second;
+    const std::string prefix = "rounds_";  // rounds_buurten: per buurt, with counts per round
+    const std::string base = table.rfind(prefix, 0) == 0 ? table.substr(prefix.size()) : table;
+    const auto it = nouns.find(base);
+    return it == nouns.end() ? base : it->second;
 }
 
 std::string valence_shape(const std::optional<std::string>& v) {
