@@ -1,5 +1,6 @@
 // The printed maps: print (a thematic map), basemap (the blank session map), atlas (a page per buurt).
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <sstream>
@@ -21,6 +22,8 @@ constexpr const char* common_help = R"(
   --scale N             draw at 1:N around the areas' centre instead of fitting them
   --title TEXT          (default: %TITLE%)
   --subtitle TEXT       (default: area, rounds of the observations, date of the run)
+  --callouts ID[,ID...] number these observations (obs_id) on the map and print what was said beside
+                        it; a page shows those that lie in its area (not from a published run)
   --dpi N               PNG resolution (default 150)
   --attribution TEXT    the data's sources on the source line (default "Gemeente Amsterdam, CBS")
   --styles DIR          style definitions (default: as for run)
@@ -80,6 +83,7 @@ struct PrintArgs {
         parser.value("--scale", [this](const std::string& v) { request.scale = to_double("--scale", v); });
         parser.value("--title", [this](const std::string& v) { request.title = v; });
         parser.value("--subtitle", [this](const std::string& v) { request.subtitle = v; });
+        parser.value("--callouts", [this](const std::string& v) { request.callouts = split(v); });
         parser.value("--dpi", [this](const std::string& v) { options.dpi = to_double("--dpi", v); });
         parser.value("--attribution", [this](const std::string& v) { options.attribution = v; });
         parser.value("--styles", [this](const std::string& v) { options.styles_dir = v; });
@@ -104,6 +108,16 @@ struct PrintArgs {
 };
 
 int report(const PrintArgs& a, const render::PrintReport& r) {
+    // A callout no page could show is not an error (a list made for a whole wijk, an atlas page per
+    // buurt) but it should not vanish without a word.
+    for (const auto& id : a.request.callouts) {
+        const bool shown = std::any_of(r.pages.begin(), r.pages.end(), [&id](const render::PageReport& p) {
+            return std::any_of(p.callouts.begin(), p.callouts.end(), [&id](const render::PlacedCallout& c) { return c.id == id; });
+        });
+        if (!shown) {
+            std::cerr << "buurtbalans: note: callout " << id << " lies outside every map of this print\n";
+        }
+    }
     if (a.json) {
         std::cout << r.to_json() << "\n";
         return 0;

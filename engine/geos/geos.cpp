@@ -169,6 +169,7 @@ Geometry line_string(const std::vector<std::pair<double, double>>& vertices) {
 }
 
 Geometry centroid(const Geometry& g) { return Geometry(check(GEOSGetCentroid_r(h(), g.get()), "centroid")); }
+Geometry point_on_surface(const Geometry& g) { return Geometry(check(GEOSPointOnSurface_r(h(), g.get()), "point on surface")); }
 
 Geometry polygon_from_envelope(const Envelope& e) {
     return Geometry(check(GEOSGeom_createRectangle_r(h(), e.min_x, e.min_y, e.max_x, e.max_y), "create rectangle"));

@@ -70,6 +70,7 @@ std::string to_wkt(const Geometry& g, int decimals = 3);
 Geometry point(double x, double y);
 Geometry line_string(const std::vector<std::pair<double, double>>& vertices);
 Geometry centroid(const Geometry& g);
+Geometry point_on_surface(const Geometry& g);  // a point on a line, inside an area: where a marker belongs
 Geometry polygon_from_envelope(const Envelope& e);
 
 Type type(const Geometry& g);

@@ -1,6 +1,8 @@
 #include "engine/render/map_data.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <set>
 
 #include "engine/core/error.hpp"
@@ -53,6 +55,46 @@ std::string list_and(const std::vector<std::string>& items) {
 
 geos::Envelope merge(const geos::Envelope& a, const geos::Envelope& b) {
     return {std::min(a.min_x, b.min_x), std::min(a.min_y, b.min_y), std::max(a.max_x, b.max_x), std::max(a.max_y, b.max_y)};
+}
+
+std::vector<Callout> read_callouts(const RunOutput& run, const std::vector<std::string>& ids) {
+    if (ids.empty()) {
+        return {};
+    }
+    if (run.provenance().publish_threshold > 0) {
+        throw input_error({run.path(), "", "", ""}, "was published (" + run.provenance().publish_note +
+                                                        "): it has no observation texts, so a map of it cannot carry callouts");
+    }
+    std::string list;
+    for (const auto& id : ids) {
+        list += (list.empty() ? "" : ",") + io::sql_literal(id);
+    }
+    std::map<std::string, Callout> found;
+    for (const std::string table : {"observations", "observation_lines", "observation_areas", "observation_multipoints"}) {
+        if (!run.has_table(table)) {
+            continue;
+        }
+        const Table t = run.read(table, {"obs_id", "obs_text", "theme", "valence", "source"}, "obs_id IN (" + list + ")");
+        for (const Row& r : t.rows) {
+            Callout c;
+            c.id = r.values[0].value_or("");
+            c.text = r.values[1].value_or("");
+            c.theme = r.values[2].value_or("");
+            c.valence = r.values[3] ? std::atoi(r.values[3]->c_str()) : 0;
+            c.source = r.values[4].value_or("");
+            geos::xy(geos::point_on_surface(r.geometry), c.x, c.y);
+            found.emplace(c.id, std::move(c));
+        }
+    }
+    std::vector<Callout> out;
+    for (const auto& id : ids) {
+        const auto it = found.find(id);
+        if (it == found.end()) {
+            throw input_error({run.path(), "observations", id, "obs_id"}, "no observation has this id, so it cannot be a callout");
+        }
+        out.push_back(it->second);
+    }
+    return out;
 }
 
 } // namespace
@@ -110,6 +152,15 @@ MapData::MapData(const PrintOptions& options, const std::vector<MapRequest>& pag
         }
         m_thematic.push_back(std::move(d));
     }
+    std::vector<std::string> callout_ids;
+    for (const auto& p : pages) {
+        for (const auto& id : p.callouts) {
+            if (std::find(callout_ids.begin(), callout_ids.end(), id) == callout_ids.end()) {
+                callout_ids.push_back(id);
+            }
+        }
+    }
+    m_callouts = read_callouts(m_run, callout_ids);
 }
 
 const AreaLayer* MapData::level(Level l) const {

@@ -50,6 +50,13 @@ private:
     double m_shape_area = 0;
 };
 
+// An observation to number on the map, with its story.
+struct Callout {
+    std::string id, text, theme, source;
+    int valence = 0;
+    double x = 0, y = 0;  // the point, or a point on the drawn line or area (the run's CRS)
+};
+
 class MapData {
 public:
     // Reads the area levels, the streets and the thematic layers every page needs.
@@ -67,6 +74,9 @@ public:
     Focus focus(const MapRequest& request) const;
     // The rounds of the observations in the focus ("2024-03", ...), sorted.
     std::vector<std::string> rounds(const Focus& focus) const;
+    // The observations asked for, in that order (read once for all pages). Throws input_error for a
+    // published run, which has no texts, and for an id that no observation layer holds.
+    const std::vector<Callout>& callouts() const { return m_callouts; }
 
 private:
     RunOutput m_run;
@@ -74,6 +84,7 @@ private:
     std::vector<AreaLayer> m_areas;
     std::optional<Table> m_streets;
     std::vector<ThematicData> m_thematic;
+    std::vector<Callout> m_callouts;
 };
 
 } // namespace buurt::render

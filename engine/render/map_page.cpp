@@ -216,7 +216,20 @@ class Page {
 public:
     Page(cairo_t* cr, const Typesetter& text, const MapData& data, const MapRequest& request, const PageInfo& info)
         : m_cr(cr), m_text(text), m_data(data), m_request(request), m_info(info), m_s(sizes_for(info.paper)),
-          m_focus(data.focus(request)), m_in_focus(m_focus) {}
+          m_focus(data.focus(request)), m_in_focus(m_focus) {
+        for (const Callout& c : data.callouts()) {
+            const auto asked = std::find(request.callouts.begin(), request.callouts.end(), c.id);
+            if (asked == request.callouts.end()) {
+                continue;
+            }
+            const bool in_focus = m_focus.shape ? geos::covers(*m_focus.shape, geos::point(c.x, c.y))
+                                                : c.x >= m_focus.envelope.min_x && c.x <= m_focus.envelope.max_x &&
+                                                      c.y >= m_focus.envelope.min_y && c.y <= m_focus.envelope.max_y;
+            if (in_focus) {
+                m_callouts.emplace_back(static_cast<int>(asked - request.callouts.begin()) + 1, &c);
+            }
+        }
+    }
 
     PageReport draw();
 
@@ -227,6 +240,7 @@ private:
     std::vector<Block> thematic_legend(double width) const;
     std::vector<Block> session_legend(double width) const;
     std::vector<Block> base_legend(double width) const;
+    std::vector<Block> callout_legend(double width) const;
     Block heading(const std::string& text, double width, const std::string& right = "") const;
     Block row(double width, const std::string& label, const std::string& count, std::function<void(const Rect&)> swatch) const;
     Block note(const std::string& text, double width) const;
@@ -256,6 +270,8 @@ private:
     void place_area_labels(const Table& table, const std::string& field, bool with_code);
     void place_street_labels();
     void draw_label(PangoLayout* layout, const LabelBox& box, const Color& color, const std::string& text);
+    void draw_callout_marker(const Point& c, int number) const;
+    double callout_radius() const { return 2.4 * pt_per_mm * m_s.lf; }
 
     // --- furniture
     void draw_frame_and_grid_labels() const;
@@ -277,6 +293,9 @@ private:
     MapTransform m_t;
     ReferenceGrid m_grid;
     std::optional<LabelPlacer> m_placer;
+    // The callouts asked for that lie in what this page is about, with their number (the position in
+    // the request, the same on every page of an atlas).
+    std::vector<std::pair<int, const Callout*>> m_callouts;
     cairo::Pattern m_hatch;
     PageReport m_report;
 };
@@ -477,8 +496,29 @@ std::vector<Block> Page::base_legend(double width) const {
     return out;
 }
 
+std::vector<Block> Page::callout_legend(double width) const {
+    std::vector<Block> out;
+    if (m_callouts.empty()) {
+        return out;
+    }
+    out.push_back(heading("Wat mensen zeiden", width));
+    out.back().section = true;
+    for (const auto& [number, c] : m_callouts) {
+        const char* valence = c->valence > 0 ? "kans" : c->valence < 0 ? "zorg" : "neutraal";
+        const std::string about = join({c->theme, valence, c->source}, ", ");
+        const std::string label = (c->text.empty() ? "(geen toelichting)" : c->text) + " (" + join({about, c->id}, "; ") + ")";
+        out.push_back(row(width, label, "", [this, number = number](const Rect& box) {
+            draw_callout_marker({box.x + box.w / 2, box.y + box.h / 2}, number);
+        }));
+    }
+    return out;
+}
+
 std::vector<Block> Page::legend_blocks(double width) const {
     std::vector<Block> out = m_request.basemap ? session_legend(width) : thematic_legend(width);
+    for (auto& b : callout_legend(width)) {
+        out.push_back(std::move(b));
+    }
     std::vector<Block> base = base_legend(width);
     if (!base.empty()) {
         base.front().section = true;
@@ -502,11 +542,24 @@ Layout Page::layout(double header_h, double footer_h) {
     const double furniture_h = 20 * pt_per_mm * m_s.f;
     Rect map_area;
     if (p.landscape) {
-        // Side panel: the legend from the top, the north arrow and scale bar at the foot.
-        const double panel_x = p.width_pt - m_s.margin - m_s.panel_w;
+        // Side panel: the legend from the top, the north arrow and scale bar at the foot. A legend
+        // taller than the panel (many classes, callouts with their stories) gets a second or third
+        // column, and the map gives up the width.
+        const double legend_h = body_bottom - furniture_h - m_s.gap - body_top - m_s.band;
+        const std::vector<Block> blocks = legend_blocks(m_s.panel_w);
+        int columns = 1;
+        for (double needed = 0; columns < 3; ++columns) {
+            column_starts(blocks, columns, needed);
+            if (needed <= legend_h) {
+                break;
+            }
+        }
+        const double panel_w = columns * m_s.panel_w + (columns - 1) * m_s.gap;
+        const double panel_x = p.width_pt - m_s.margin - panel_w;
         map_area = {m_s.margin, body_top, panel_x - m_s.gap - m_s.margin, body_bottom - body_top};
-        l.furniture = {panel_x, body_bottom - furniture_h, m_s.panel_w, furniture_h};
-        l.legend = {panel_x, body_top + m_s.band, m_s.panel_w, l.furniture.y - m_s.gap - body_top - m_s.band};
+        l.furniture = {p.width_pt - m_s.margin - m_s.panel_w, body_bottom - furniture_h, m_s.panel_w, furniture_h};
+        l.legend_columns = columns;
+        l.legend = {panel_x, body_top + m_s.band, panel_w, legend_h};
     } else {
         // Panel under the map: the legend in as many columns as leave each room for a class label on
         // one line, the furniture beside it.
@@ -927,6 +980,15 @@ void Page::draw_map() {
             }
         }
     }
+    std::vector<std::pair<int, Point>> markers;
+    for (const auto& [number, c] : m_callouts) {
+        const Point p = m_t.to_page(c->x, c->y);
+        if (m_t.frame.contains(p)) {
+            markers.emplace_back(number, p);
+            m_placer->add_obstacle({p, callout_radius(), callout_radius(), 0});
+            m_report.callouts.push_back({number, c->id, p});
+        }
+    }
     const AreaLayer* named = m_data.level(Level::buurt);
     if (named == nullptr) {
         named = &m_data.areas().back();
@@ -939,8 +1001,25 @@ void Page::draw_map() {
         }
     }
     place_street_labels();
+    for (const auto& [number, p] : markers) {
+        draw_callout_marker(p, number);  // on top: the story's place must stay visible
+    }
     m_report.labels_dropped = m_placer->dropped();
     m_report.label_overlaps = m_placer->overlaps();
+}
+
+// A numbered disc, dark on white: reads on any fill, and the same on the map and beside it.
+void Page::draw_callout_marker(const Point& c, int number) const {
+    const double r = callout_radius();
+    cairo_new_path(m_cr);
+    cairo_arc(m_cr, c.x, c.y, r, 0, 2 * M_PI);
+    set_color(m_cr, ink);
+    cairo_fill_preserve(m_cr);
+    set_color(m_cr, white);
+    cairo_set_line_width(m_cr, 0.8 * m_s.lf);
+    cairo_stroke(m_cr);
+    const auto l = m_text.layout(std::to_string(number), Font{r * 1.1, true});
+    draw_layout(m_cr, l.get(), c, 0, white, 0);
 }
 
 // --- furniture ----------------------------------------------------------------------------------

@@ -50,6 +50,10 @@ std::string PrintReport::to_json() const {
             labels.push_back({{"text", l.text}, {"bounds_pt", rect_json(l.bounds)}});
         }
         page["labels"] = {{"placed", p.labels.size()}, {"dropped", p.labels_dropped}, {"overlaps", p.label_overlaps}, {"boxes", labels}};
+        page["callouts"] = nlohmann::ordered_json::array();
+        for (const auto& c : p.callouts) {
+            page["callouts"].push_back({{"number", c.number}, {"id", c.id}, {"x_pt", c.at.x}, {"y_pt", c.at.y}});
+        }
         j["pages"].push_back(page);
     }
     return j.dump(2);

@@ -30,6 +30,9 @@ struct MapRequest {
     double scale = 0;                    // 1:scale around the areas' centre; 0: fit the areas or box
     std::string title;                   // empty: from the layer (print) or the area (basemap)
     std::string subtitle;                // empty: area, rounds, date of the run
+    // Observations by id (obs_id): numbered on the map, their texts beside it. Stories next to the
+    // numbers, for maps that stay within the team: a published GeoPackage has no texts to show.
+    std::vector<std::string> callouts;
 };
 
 struct PrintOptions {
@@ -55,6 +58,12 @@ struct PlacedLabel {
     Rect bounds;  // axis-aligned box around the (possibly turned) label with its halo, page points
 };
 
+struct PlacedCallout {
+    int number = 0;  // as on the map and in the side panel
+    std::string id;
+    Point at;  // the marker's centre, page points
+};
+
 struct PageReport {
     std::string title, subtitle;
     Paper paper;
@@ -64,6 +73,7 @@ struct PageReport {
     std::vector<PlacedLabel> labels;
     std::size_t labels_dropped = 0;
     std::size_t label_overlaps = 0;  // always 0; reported so tests and users can see it
+    std::vector<PlacedCallout> callouts;  // those inside the map frame; others are not on this page
 };
 
 struct PrintReport {

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "engine/core/error.hpp"
 #include "engine/core/text.hpp"
@@ -56,16 +55,14 @@ bool RunOutput::has_table(const std::string& table) const { return !io::layer_fi
 
 Table RunOutput::read(const std::string& table, const std::vector<std::string>& fields, const std::string& where) const {
     Table out{table, fields, {}};
-    std::optional<std::unordered_set<long long>> wanted;
-    if (!where.empty()) {
-        wanted.emplace();
-        for (const auto& row : io::sql_rows(m_path, "SELECT fid FROM " + quote_name(table) + " WHERE " + where)) {
-            wanted->insert(std::stoll(row.at(0).value_or("-1")));
-        }
-    }
     SourceSpec spec;
     spec.path = m_path;
-    spec.layer = table;
+    // A filter goes to SQLite (the GeoPackage's own SQL), which reads only the rows asked for.
+    if (where.empty()) {
+        spec.layer = table;
+    } else {
+        spec.sql = "SELECT * FROM " + quote_name(table) + " WHERE " + where + " ORDER BY fid";
+    }
     io::VectorSource source(spec, m_provenance.crs);
     std::vector<int> columns;
     for (const auto& f : fields) {
@@ -73,7 +70,7 @@ Table RunOutput::read(const std::string& table, const std::vector<std::string>& 
     }
     io::RawFeature raw;
     while (source.next(raw)) {
-        if (!raw.geometry || (wanted && wanted->count(raw.fid) == 0)) {
+        if (!raw.geometry) {
             continue;
         }
         Row r;

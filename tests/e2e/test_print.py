@@ -260,6 +260,48 @@ def body(c):
     e2e.run_cli(["print", gpkg, "--layer", "balance_blocks", "--area", "FB08", "--paper", "A3", "--landscape", "--out", again])
     c.equal(e2e.sha256(again), e2e.sha256(pdf), "print: two runs give byte-identical PDFs (dates from the run's provenance)")
 
+    # --- callouts: observations numbered on the map, their texts beside it -----------------------------
+    said = [r for r in e2e.read_layer(gpkg, "observations") if r["buurt_code"] == "FB08" and r["obs_text"]][:3]
+    drawn = [r for r in e2e.read_layer(gpkg, "observation_areas") if r["buurt_code"] == "FB08" and r["obs_text"]][:1]
+    elsewhere = next(r for r in e2e.read_layer(gpkg, "observations") if r["buurt_code"] == "FB01" and r["obs_text"])
+    asked = [r["obs_id"] for r in said + drawn] + [elsewhere["obs_id"]]
+    callouts_pdf = os.path.join(tmp, "callouts.pdf")
+    p = e2e.run_cli(["print", gpkg, "--layer", "balance_blocks", "--area", "FB08", "--paper", "A3", "--landscape", "--out", callouts_pdf,
+                     "--callouts", ",".join(asked), "--json"])
+    c.exit_code(p, e2e.EXIT_OK, f"print FB08 with callouts {', '.join(asked)}")
+    page = json.loads(p.stdout)["pages"][0]
+    placed = {m["id"]: m for m in page["callouts"]}
+    c.equal(sorted(placed), sorted(r["obs_id"] for r in said + drawn), "callouts: those in FB08 are on the map, the one in FB01 is not")
+    c.check(elsewhere["obs_id"] in p.stderr, "callouts: a callout on no map is named on the terminal", p.stderr)
+    c.equal([placed[r["obs_id"]]["number"] for r in said + drawn], list(range(1, len(said) + len(drawn) + 1)),
+            "callouts: numbered in the order asked for")
+    t = page["map"]
+    frame, extent = t["frame_pt"], t["extent"]
+    for r in said:
+        point = shape_of(r)
+        want = (frame["x"] + (point.x - extent["min_x"]) * t["pt_per_m"], frame["y"] + (extent["max_y"] - point.y) * t["pt_per_m"])
+        got = (placed[r["obs_id"]]["x_pt"], placed[r["obs_id"]]["y_pt"])
+        c.check(abs(got[0] - want[0]) < 0.01 and abs(got[1] - want[1]) < 0.01, f"callouts: {r['obs_id']} sits on its point {want}", f"got {got}")
+    for r in drawn:
+        m = placed[r["obs_id"]]
+        ground = (extent["min_x"] + (m["x_pt"] - frame["x"]) / t["pt_per_m"], extent["max_y"] - (m["y_pt"] - frame["y"]) / t["pt_per_m"])
+        c.check(shape_of(r).buffer(0.01).contains(wkb.loads(bytes.fromhex("0101000000") + __import__("struct").pack("<dd", *ground))),
+                f"callouts: the drawn area {r['obs_id']} has its number inside it")
+    flat = " ".join(pdf_text(callouts_pdf, mode="-raw").split())  # -layout interleaves the two legend columns
+    c.check("Wat mensen zeiden" in flat, "callouts: the side panel has its heading")
+    for r in said + drawn:
+        c.check(" ".join(r["obs_text"].split())[:40] in flat, f"callouts: the text of {r['obs_id']} is printed", flat[-1500:])
+    c.check(" ".join(elsewhere["obs_text"].split())[:40] not in flat, "callouts: the text of the one off the map is not")
+    published = os.path.join(tmp, "published.gpkg")
+    p = e2e.run_cli(["run", e2e.PROJECT_FILE, "--out", published, "--publish", "--quiet"])
+    c.exit_code(p, e2e.EXIT_OK, "run the sample with --publish")
+    p = e2e.run_cli(["print", published, "--layer", "balance_blocks", "--area", "FB08", "--callouts", asked[0], "--out", os.path.join(tmp, "x.pdf")])
+    c.exit_code(p, e2e.EXIT_INPUT, "callouts on a published GeoPackage are refused")
+    c.check("published" in p.stderr and "callouts" in p.stderr, "the message says why", p.stderr)
+    p = e2e.run_cli(["print", gpkg, "--layer", "balance_blocks", "--callouts", "no-such-id", "--out", os.path.join(tmp, "x.pdf")])
+    c.exit_code(p, e2e.EXIT_INPUT, "a callout id that no observation has")
+    c.check("no-such-id" in p.stderr and "obs_id" in p.stderr, "the message names the id and the field", p.stderr)
+
     # --- errors ------------------------------------------------------------------------------------------
     p = e2e.run_cli(["print", gpkg, "--layer", "balance_blocks", "--area", "FB08", "--out", pdf])
     c.exit_code(p, e2e.EXIT_OUTPUT, "an existing map is not replaced without --overwrite")
