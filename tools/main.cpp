@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/core/error.hpp"
+#include "engine/core/interrupt.hpp"
 #include "engine/core/version.hpp"
 #include "tools/command.hpp"
 
@@ -26,7 +27,8 @@ void print_help(const std::vector<buurt::cli::Command>& all) {
     }
     std::cout << "\n  buurtbalans COMMAND --help   shows the options of a command\n"
                  "  buurtbalans --version        shows the version\n\n"
-                 "Exit codes: 0 ok, 2 usage error, 3 project error, 4 input error, 5 output error, 10 internal error.\n";
+                 "Exit codes: 0 ok, 2 usage error, 3 project error, 4 input error, 5 output error, 10 internal error,\n"
+                 "128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM) with nothing written.\n";
 }
 
 } // namespace
@@ -34,6 +36,7 @@ void print_help(const std::vector<buurt::cli::Command>& all) {
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     const auto all = commands();
+    buurt::install_interrupt_handlers();
     try {
         if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
             print_help(all);
@@ -57,6 +60,9 @@ int main(int argc, char** argv) {
             return c.run(rest);
         }
         throw buurt::cli::UsageError("unknown command '" + args[0] + "' (see buurtbalans --help)");
+    } catch (const buurt::interrupted& e) {
+        std::cerr << "buurtbalans: " << e.what() << "; nothing was written, earlier outputs are as they were\n";
+        return 128 + e.signal();  // as the shell reports a process ended by that signal
     } catch (const buurt::cli::UsageError& e) {
         std::cerr << "buurtbalans: " << e.what() << "\n";
         return usage;

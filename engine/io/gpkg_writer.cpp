@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "engine/core/error.hpp"
+#include "engine/core/interrupt.hpp"
 #include "engine/gdal/gdal.hpp"
 
 namespace fs = std::filesystem;
@@ -142,6 +143,7 @@ void LayerWriter::set_geometry(const geos::Geometry& g) {
 }
 
 void LayerWriter::write() {
+    check_interrupt();
     m_impl->owner->begin();
     if (m_impl->layer->CreateFeature(m_impl->feature.get()) != OGRERR_NONE) {
         throw output_error(m_impl->owner->temp + ": cannot write to layer " + m_impl->layer->GetName() + ": " + CPLGetLastErrorMsg());

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "engine/core/error.hpp"
+#include "engine/core/interrupt.hpp"
 #include "engine/core/text.hpp"
 #include "engine/gdal/gdal.hpp"
 
@@ -498,6 +499,7 @@ void VectorSource::read_only(const std::vector<int>& fields) {
 }
 
 bool VectorSource::next(RawFeature& out) {
+    check_interrupt();
     Impl& m = *m_impl;
     gdal::ErrorCapture capture;  // per feature: what GDAL says about it becomes its reason
     OGRFeatureUniquePtr f(m.layer->GetNextFeature());

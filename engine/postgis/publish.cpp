@@ -6,6 +6,7 @@
 
 #include "engine/core/conninfo.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/interrupt.hpp"
 #include "engine/gdal/gdal.hpp"
 #include "engine/postgis/pg.hpp"
 
@@ -120,6 +121,7 @@ long long copy_layer(pg::Connection& db, OGRLayer& layer, const std::string& sch
     long long rows = 0;
     layer.ResetReading();
     for (OGRFeatureUniquePtr f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature())) {
+        check_interrupt();  // the transaction is rolled back when the connection closes
         chunk += std::to_string(f->GetFID());
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             chunk += '\t';

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/error.hpp"
+#include "engine/core/interrupt.hpp"
 #include "engine/io/sql_query.hpp"
 #include "engine/core/version.hpp"
 #include "engine/render/canvas.hpp"
@@ -71,6 +72,7 @@ PrintReport print(const PrintOptions& options, const std::vector<MapRequest>& pa
     report.out = options.out;
     report.dpi = canvas.dpi();
     for (std::size_t i = 0; i < pages.size(); ++i) {
+        check_interrupt();
         canvas.begin_page(page_label(pages[i], i));
         report.pages.push_back(draw_page(canvas.cr(), text, data, pages[i], {p, options.attribution, static_cast<int>(i + 1), static_cast<int>(pages.size())}));
         canvas.end_page();

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Nothing lost (issue 8): a run killed with SIGKILL while writing leaves the previous output intact and
-no half-written file under the output's name; the next run cleans up and succeeds. Inputs never change.
+no half-written file under the output's name; the next run cleans up and succeeds. A run stopped with
+SIGINT, SIGTERM or SIGHUP cleans up itself. Inputs never change.
 
 A synthetic city (../shared/bench/gen_city.py; 400 blocks, 150,000 points) makes the write take long
 enough to be caught in the middle: the test waits until the hidden temporary file is growing, then kills.
@@ -63,6 +64,29 @@ def body(c):
     third = e.run_cli(["run", *city_flags(city), "--out", out, "--overwrite", "--quiet"], timeout=600)
     c.exit_code(third, 0, "the next run succeeds")
     c.equal(glob.glob(os.path.join(os.path.dirname(out), ".city.gpkg.tmp-*")), [], "and removes the killed run's temporary files")
+
+    # Ctrl-C, a scheduler's SIGTERM, a closed terminal's SIGHUP: the run stops at the next feature,
+    # removes its temporary file itself and says so, with the shell's exit code for that signal.
+    after = e.sha256(out)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        name = signal.Signals(sig).name
+        proc = subprocess.Popen([e.BUURTBALANS, "run", *city_flags(city), "--out", out, "--overwrite", "--quiet"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        temp = os.path.join(os.path.dirname(out), f".city.gpkg.tmp-{proc.pid}")
+        deadline = time.time() + 120
+        sent = False
+        while time.time() < deadline and proc.poll() is None:
+            if os.path.exists(temp) and os.path.getsize(temp) > 2_000_000:
+                os.kill(proc.pid, sig)
+                sent = True
+                break
+            time.sleep(0.02)
+        _, err = proc.communicate(timeout=120)
+        c.check(sent, f"{name}: sent while the temporary file was being written")
+        c.equal(proc.returncode, 128 + sig, f"{name}: exit code 128 + {int(sig)}")
+        c.check(f"interrupted by signal {int(sig)}" in err and "nothing was written" in err, f"{name}: says it stopped and wrote nothing", err)
+        c.equal(glob.glob(os.path.join(os.path.dirname(out), ".city.gpkg.tmp-*")), [], f"{name}: no temporary file is left")
+        c.equal(e.sha256(out), after, f"{name}: the previous output is byte for byte unchanged")
     c.equal(e.sha256(city), city_hash, "the input GeoPackage was never written to")
 
 
