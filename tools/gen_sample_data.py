@@ -20,6 +20,8 @@ Outputs (all in sample_data/)
                                           with deliberate defects, see sample_data/README.md)
     waarnemingen_ronde2.csv               GENERATED observations round 2024-10 (points, `;`, lat before lon)
     cbs_kerncijfers_2021_fb.csv           REAL CBS rows of the 2015-scheme buurten overlapping wijk FB
+    buurten_2015_fb.gpkg                  REAL polygons of those 2015 buurten (layer `buurten_2015`), with
+                                          their CBS code added, for the engine's own crosswalk
     kerncijfers_2021_buurten_2022.csv     CBS figures carried over to the 2022 buurten (area-weighted
                                           crosswalk, computed here)
 
@@ -72,6 +74,7 @@ RONDE1_GEOJSON = os.path.join(SAMPLE, "waarnemingen_ronde1.geojson")
 RONDE2_CSV = os.path.join(SAMPLE, "waarnemingen_ronde2.csv")
 CBS_FB_CSV = os.path.join(SAMPLE, "cbs_kerncijfers_2021_fb.csv")
 CBS_2022_CSV = os.path.join(SAMPLE, "kerncijfers_2021_buurten_2022.csv")
+BUURTEN_2015_GPKG = os.path.join(SAMPLE, "buurten_2015_fb.gpkg")
 
 # Pinned so that the GeoPackage `last_change` columns do not depend on the clock.
 gdal.SetConfigOption("OGR_CURRENT_DATE", "2024-03-01T00:00:00.000Z")
@@ -1129,6 +1132,14 @@ def crosswalk(B, wijk):
     missing = [c for c in sorted(sel_cbs) if c not in by_code]
     if missing:
         raise RuntimeError("CBS rows missing for %s" % missing)
+    # The engine's crosswalk needs the polygons of exactly these buurten, keyed like the CBS rows.
+    # The committed copy is what tests compare against, so its polygons are the source's, unchanged.
+    S = ogr.OFTString
+    write_gpkg(BUURTEN_2015_GPKG, [
+        ("buurten_2015", ogr.wkbMultiPolygon, [("buurt_code", S), ("buurt_naam", S), ("cbs_code", S)],
+         [({"buurt_code": c, "buurt_naam": b15[c][1]["buurt_naam"], "cbs_code": ccbs}, g)
+          for c, ccbs, g in selected]),
+    ])
     # 1. the real rows, unchanged, in source order
     with open(CBS_FB_CSV, "w", encoding="utf-8", newline="") as f:
         f.write(raw_lines[0])

@@ -7,11 +7,9 @@
 
 namespace buurt::io {
 
-namespace {
-
-AreaLevel read_level(const AreaLevelSpec& spec, const std::string& crs, Report& report) {
+AreaLevel read_area_level(const AreaLevelSpec& spec, const std::string& role, const std::string& crs, Report& report) {
     VectorSource src(spec.source, crs);
-    InputReport& rep = report.add_input("areas." + std::string(level_name(spec.level)), src.info());
+    InputReport& rep = report.add_input(role, src.info());
     const int code = src.require_field(spec.code_field, "code");
     rep.mapping["code"] = spec.code_field;
     const int name = spec.name_field.empty() ? -1 : src.require_field(spec.name_field, "name");
@@ -62,12 +60,10 @@ AreaLevel read_level(const AreaLevelSpec& spec, const std::string& crs, Report& 
     return level;
 }
 
-} // namespace
-
 Areas read_areas(const Project& project, Report& report) {
     Areas areas;
     for (const auto& spec : project.levels) {
-        areas.levels.push_back(read_level(spec, project.crs, report));
+        areas.levels.push_back(read_area_level(spec, "areas." + std::string(level_name(spec.level)), project.crs, report));
     }
     return areas;
 }

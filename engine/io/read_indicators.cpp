@@ -1,8 +1,13 @@
 #include "engine/io/read_indicators.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <filesystem>
 
+#include "engine/core/conninfo.hpp"
 #include "engine/core/error.hpp"
+#include "engine/crosswalk/crosswalk.hpp"
+#include "engine/io/read_areas.hpp"
 #include "engine/io/vector_source.hpp"
 
 namespace buurt::io {
@@ -23,9 +28,78 @@ std::optional<double> parse_number(const std::string& text) {
     return d;
 }
 
+// The polygons of the indicators' own scheme. A code given twice is refused: figures cannot be shared out
+// from an area that is two areas.
+AreaLevel read_scheme(const IndicatorSpec& spec, const std::string& crs, Report& report) {
+    const AreaLevelSpec as{spec.level, spec.areas->source, spec.areas->code_field, {}, {}};
+    AreaLevel scheme = read_area_level(as, "indicators (" + std::string(level_name(spec.level)) + ") areas", crs, report);
+    if (scheme.by_code.size() != scheme.areas.size()) {
+        for (std::size_t i = 0; i < scheme.areas.size(); ++i) {
+            const Area& first = scheme.areas[static_cast<std::size_t>(scheme.find(scheme.areas[i].code))];
+            if (&first != &scheme.areas[i]) {
+                throw input_error({spec.areas->source.path, report.inputs.back().source.layer, scheme.areas[i].code, spec.areas->code_field},
+                                  "code appears twice (FID " + std::to_string(first.fid) + " and FID " + std::to_string(scheme.areas[i].fid) +
+                                      "): figures cannot be carried over from an area that is two areas");
+            }
+        }
+    }
+    return scheme;
+}
+
+std::string input_name(const SourceSpec& s) {
+    return is_pg_source(s.path) ? s.layer : std::filesystem::path(s.path).filename().string();
+}
+
+// Replaces the table's rows (keyed by scheme codes) by the figures carried over to the areas of its level.
+void carry_over(IndicatorTable& table, const IndicatorSpec& spec, const AreaLevel& scheme, InputReport& scheme_rep,
+                const AreaLevel& targets, const std::string& layer, Report& report) {
+    crosswalk::Fields fields;
+    for (const std::string& name : table.fields) {
+        fields.is_count.push_back(std::find(spec.counts.begin(), spec.counts.end(), name) != spec.counts.end());
+    }
+    for (const std::string& c : spec.counts) {
+        if (std::find(table.fields.begin(), table.fields.end(), c) == table.fields.end()) {
+            throw input_error({spec.source.path, layer, "", c}, "is listed in 'counts' but is not a numeric indicator column of this table");
+        }
+    }
+    // Inhabitants are a count whatever the list says: they are the weights of the means.
+    if (table.population >= 0) {
+        fields.is_count[static_cast<std::size_t>(table.population)] = true;
+        fields.population = table.population;
+    }
+    std::vector<const crosswalk::Values*> figures;
+    for (const Area& s : scheme.areas) {
+        const auto it = table.by_code.find(s.code);
+        figures.push_back(it == table.by_code.end() ? nullptr : &it->second);
+        if (it == table.by_code.end()) {
+            scheme_rep.skip(s.code, "no row with this code in field '" + spec.code_field + "' of " + display_source(spec.source.path) +
+                                        ": its area counts as not covered");
+        }
+    }
+    const std::vector<crosswalk::Link> links = crosswalk::overlaps(scheme.areas, targets.areas);
+    crosswalk::Carried carried = crosswalk::carry_over(links, scheme.areas, figures, targets.areas, fields);
+
+    CrosswalkReport cr;
+    cr.input = input_name(spec.source);
+    cr.level = std::string(level_name(spec.level));
+    cr.min_coverage = spec.areas->min_coverage;
+    for (const auto& l : links) {
+        const Area& s = scheme.areas[l.source];
+        const Area& t = targets.areas[l.target];
+        cr.links.push_back({s.code, t.code, l.overlap_m2, l.overlap_m2 / s.area_m2, l.overlap_m2 / t.area_m2});
+    }
+    for (std::size_t t = 0; t < targets.areas.size(); ++t) {
+        const Area& a = targets.areas[t];
+        const double coverage = std::min(1.0, carried.covered_m2[t] / a.area_m2);
+        cr.coverage.push_back({a.code, a.area_m2, carried.covered_m2[t], coverage, coverage < spec.areas->min_coverage});
+    }
+    report.crosswalks.push_back(std::move(cr));
+    table.by_code = std::move(carried.by_code);
+}
+
 } // namespace
 
-IndicatorTable read_indicators(const IndicatorSpec& spec, const Areas& areas, Report& report) {
+IndicatorTable read_indicators(const IndicatorSpec& spec, const Areas& areas, const std::string& crs, Report& report) {
     VectorSource src(spec.source, "EPSG:28992");
     InputReport& rep = report.add_input("indicators (" + std::string(level_name(spec.level)) + ")", src.info());
     const int code = src.require_field(spec.code_field, "area code");
@@ -64,14 +138,22 @@ IndicatorTable read_indicators(const IndicatorSpec& spec, const Areas& areas, Re
     const int level = areas.index_of(spec.level);
     if (level < 0) {
         throw input_error({spec.source.path, src.info().layer, "", spec.code_field},
-                          "indicators are keyed by " + std::string(level_name(spec.level)) + " codes, but the project has no such level");
+                          std::string(spec.areas ? "indicators are carried over to " : "indicators are keyed by ") + std::string(level_name(spec.level)) +
+                              (spec.areas ? " areas" : " codes") + ", but the project has no such level");
     }
+    std::optional<AreaLevel> scheme;
+    InputReport* scheme_rep = nullptr;  // report.inputs is a deque: the reference survives later inputs
+    if (spec.areas) {
+        scheme = read_scheme(spec, crs, report);
+        scheme_rep = &report.inputs.back();
+    }
+    const AreaLevel& keys = scheme ? *scheme : areas.levels[level];
     RawFeature f;
     std::vector<std::size_t> all_text(columns.size(), 0);
     while (src.next(f)) {
         ++rep.read;
         const std::string& c = f.values[code];
-        if (areas.levels[level].find(c) < 0) {
+        if (keys.find(c) < 0) {
             ++rep.unknown_values["code"][c.empty() ? "(empty)" : c];
             continue;
         }
@@ -126,6 +208,9 @@ IndicatorTable read_indicators(const IndicatorSpec& spec, const Areas& areas, Re
         }
         table.fields = std::move(kept);
         table.population = population;
+    }
+    if (scheme) {
+        carry_over(table, spec, *scheme, *scheme_rep, areas.levels[level], src.info().layer, report);
     }
     return table;
 }

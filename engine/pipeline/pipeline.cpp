@@ -64,7 +64,7 @@ Inputs load(const Project& p, Report& r) {
         in.streets = io::read_streets(*p.streets, p.crs, r);
     }
     for (const auto& spec : p.indicators) {
-        in.indicators.push_back(io::read_indicators(spec, in.areas, r));
+        in.indicators.push_back(io::read_indicators(spec, in.areas, p.crs, r));
     }
     knowledge::check_problem_indicators(p, in.indicators);
     return in;
@@ -509,9 +509,65 @@ void write_run_report(io::GpkgWriter& w, const Report& r, const publish::Control
     for (const auto& n : r.hotspot_notes) {
         row("hotspots", "not classed", nan, n);
     }
+    for (const auto& c : r.crosswalks) {
+        const std::string section = "crosswalk " + c.input;
+        for (const auto& l : c.links) {
+            row(section, "link", l.share_of_target,
+                l.source_code + " -> " + l.target_code + ": covers this share of " + l.target_code + " (" + std::to_string(std::llround(l.overlap_m2)) + " m2)");
+        }
+        for (const auto& v : c.coverage) {
+            row(section, v.low ? "low coverage" : "coverage", v.coverage,
+                v.code + (v.low ? ": less than " + std::to_string(std::lround(c.min_coverage * 100)) + " % of the area has figures" : ""));
+        }
+    }
     for (const auto& [k, v] : r.counts) {
         row("join", k, counts_people(k) ? control.count(static_cast<double>(v)) : static_cast<double>(v), "");
     }
+}
+
+// The crosswalks of indicators carried over from another area scheme: one table without geometry, one
+// row per item (link or covered area) of each crosswalk, after the crosswalk's input and level.
+template <typename Items, typename Set>
+void write_crosswalk_table(io::GpkgWriter& w, const Report& r, const std::string& name, std::vector<FieldDef> fields, const std::string& description,
+                           Items items, Set set) {
+    fields.insert(fields.begin(), {{"input", FieldType::text}, {"level", FieldType::text}});
+    io::LayerWriter lw = w.layer(name, io::GeometryType::none, fields, description);
+    for (const auto& c : r.crosswalks) {
+        for (const auto& item : items(c)) {
+            lw.set(0, c.input);
+            lw.set(1, c.level);
+            set(lw, item);
+            lw.write();
+        }
+    }
+}
+
+void write_crosswalk_tables(io::GpkgWriter& w, const Report& r, const publish::Control& control) {
+    write_crosswalk_table(
+        w, r, "indicator_crosswalk",
+        {{"source_code", FieldType::text}, {"target_code", FieldType::text}, {"overlap_m2", FieldType::real}, {"share_of_source", FieldType::real},
+         {"share_of_target", FieldType::real}},
+        control.describe("Indicators from another area scheme: overlapping areas"), [](const CrosswalkReport& c) -> const auto& { return c.links; },
+        [](io::LayerWriter& lw, const CrosswalkLink& l) {
+            lw.set(2, l.source_code);
+            lw.set(3, l.target_code);
+            lw.set(4, l.overlap_m2);
+            lw.set(5, l.share_of_source);
+            lw.set(6, l.share_of_target);
+        });
+    write_crosswalk_table(
+        w, r, "indicator_coverage",
+        {{"code", FieldType::text}, {"area_m2", FieldType::real}, {"covered_m2", FieldType::real}, {"coverage", FieldType::real},
+         {"low_coverage", FieldType::integer}},
+        control.describe("Indicators from another area scheme: share of each area with figures"),
+        [](const CrosswalkReport& c) -> const auto& { return c.coverage; },
+        [](io::LayerWriter& lw, const CrosswalkCoverage& v) {
+            lw.set(2, v.code);
+            lw.set(3, v.area_m2);
+            lw.set(4, v.covered_m2);
+            lw.set(5, v.coverage);
+            lw.set(6, static_cast<long long>(v.low ? 1 : 0));
+        });
 }
 
 std::string utc_now() {
@@ -832,6 +888,9 @@ Report run(const Project& project, const JobOptions& options) {
     }
     const QgisParts qgis_parts = write_qgis_styles(writer, project, target.path(), in, tables, write_heat ? &points->heat() : nullptr, control);
     r.counts["qgis_styles"] = static_cast<long long>(qgis_parts.styles.size());
+    if (!r.crosswalks.empty()) {
+        write_crosswalk_tables(writer, r, control);
+    }
     write_run_report(writer, r, control);
     write_provenance(writer, project, r, control);
     publish::label_outputs(writer, control);

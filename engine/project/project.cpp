@@ -364,6 +364,22 @@ IndicatorSpec read_indicators(Table t, const std::string& base_dir) {
     i.code_field = t.required("code");
     i.fields = t.strings("fields");
     i.population_field = t.str("population");
+    i.counts = t.strings("counts");
+    if (t.find("areas") != nullptr) {
+        Table a = t.sub("areas");
+        IndicatorAreasSpec s;
+        s.source = read_source(a, base_dir);
+        s.code_field = a.required("code");
+        s.min_coverage = a.number("min_coverage", s.min_coverage);
+        if (!(s.min_coverage >= 0 && s.min_coverage <= 1)) {
+            a.fail(*a.find("min_coverage"), "key 'min_coverage' must be a fraction from 0 to 1");
+        }
+        a.finish();
+        i.areas = std::move(s);
+    } else if (!i.counts.empty()) {
+        // Without other areas nothing is carried over, so a list of counts would silently mean nothing.
+        t.fail(*t.find("counts"), "key 'counts' needs [indicators.areas]: counts are apportioned when figures are carried over from other areas");
+    }
     t.finish();
     return i;
 }
@@ -563,6 +579,9 @@ void refuse_output_over_input(const Project& p) {
     }
     for (const auto& i : p.indicators) {
         sources.push_back(&i.source);
+        if (i.areas) {
+            sources.push_back(&i.areas->source);
+        }
     }
     std::error_code ec;
     const fs::path out = fs::weakly_canonical(p.output.gpkg, ec);

@@ -74,12 +74,22 @@ struct ObservationSpec {
     bool split_multipoint = false;  // a multi-point is one observation unless the project says otherwise
 };
 
+// The polygons of the area scheme an indicator table is keyed by, when that is not one of the run's levels
+// (CBS 2021 figures on 2015 buurten, areas of 2022): the figures are carried over by area overlap.
+struct IndicatorAreasSpec {
+    SourceSpec source;
+    std::string code_field;     // matches the indicator table's code
+    double min_coverage = 0.95; // a run area less covered than this by areas with figures is flagged
+};
+
 struct IndicatorSpec {
     SourceSpec source;
     Level level = Level::buurt;
     std::string code_field;
     std::vector<std::string> fields;  // empty: every numeric column except the code
     std::string population_field;     // optional: inhabitants, normalises counts per 1,000
+    std::optional<IndicatorAreasSpec> areas;  // absent: the codes are those of `level`
+    std::vector<std::string> counts;          // with `areas`: fields apportioned by area, not averaged
 };
 
 // Disclosure control for outputs that leave the team: no count of observations from 1 to threshold - 1

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iomanip>
 #include <ostream>
+#include <sstream>
 
 #include "engine/core/conninfo.hpp"
 
@@ -90,8 +92,32 @@ std::string to_json_text(const Report& r) {
     }
     j["counts"] = r.counts;
     j["hotspot_notes"] = r.hotspot_notes;
+    j["crosswalks"] = nlohmann::ordered_json::array();
+    for (const auto& c : r.crosswalks) {
+        nlohmann::ordered_json x{{"input", c.input}, {"level", c.level}, {"min_coverage", c.min_coverage}};
+        x["links"] = nlohmann::ordered_json::array();
+        for (const auto& l : c.links) {
+            x["links"].push_back({{"source_code", l.source_code}, {"target_code", l.target_code}, {"overlap_m2", l.overlap_m2},
+                                  {"share_of_source", l.share_of_source}, {"share_of_target", l.share_of_target}});
+        }
+        x["coverage"] = nlohmann::ordered_json::array();
+        for (const auto& v : c.coverage) {
+            x["coverage"].push_back({{"code", v.code}, {"area_m2", v.area_m2}, {"covered_m2", v.covered_m2}, {"coverage", v.coverage}, {"low", v.low}});
+        }
+        j["crosswalks"].push_back(std::move(x));
+    }
     return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+namespace {
+
+std::string fixed_text(double v, int decimals) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(decimals) << v;
+    return s.str();
+}
+
+} // namespace
 
 void print_text(const Report& r, std::ostream& out) {
     out << "Project " << r.project << " (" << r.origin << "), CRS " << r.crs << "\n";
@@ -142,6 +168,18 @@ void print_text(const Report& r, std::ostream& out) {
     }
     for (const auto& n : r.hotspot_notes) {
         out << "\nHotspots not classed: " << n << "\n";
+    }
+    for (const auto& c : r.crosswalks) {
+        out << "\nCrosswalk " << c.input << " -> " << c.level << " (by area overlap):\n";
+        for (const auto& l : c.links) {
+            out << "  " << l.source_code << " -> " << l.target_code << ": " << fixed_text(l.overlap_m2, 0) << " m2, "
+                << fixed_text(l.share_of_source, 3) << " of " << l.source_code << ", " << fixed_text(l.share_of_target, 3) << " of "
+                << l.target_code << "\n";
+        }
+        for (const auto& v : c.coverage) {
+            out << "  coverage " << v.code << ": " << fixed_text(v.coverage, 3)
+                << (v.low ? " (below " + fixed_text(c.min_coverage, 2) + ": its figures rest on part of the area)" : "") << "\n";
+        }
     }
     if (!r.counts.empty()) {
         out << "\nCounts:\n";

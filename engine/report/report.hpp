@@ -49,6 +49,32 @@ struct LevelSummary {
     std::string parent_link;  // "code field 'wijk_code'", "largest overlap", or "" for the coarsest
 };
 
+// Indicators carried over from another area scheme: which areas overlap, and how much of each run area the
+// figures rest on (see README, "Indicators from another area scheme").
+struct CrosswalkLink {
+    std::string source_code;  // area of the indicators' own scheme
+    std::string target_code;  // area of the run at the indicators' level
+    double overlap_m2 = 0;
+    double share_of_source = 0;
+    double share_of_target = 0;
+};
+
+struct CrosswalkCoverage {
+    std::string code;         // run area
+    double area_m2 = 0;
+    double covered_m2 = 0;    // overlapped by scheme areas that have figures
+    double coverage = 0;      // covered_m2 / area_m2
+    bool low = false;         // coverage below the input's min_coverage
+};
+
+struct CrosswalkReport {
+    std::string input;  // the indicator table's file name, as in the outputs' `input` field
+    std::string level;
+    double min_coverage = 0;
+    std::vector<CrosswalkLink> links;          // by target code, then source code
+    std::vector<CrosswalkCoverage> coverage;   // every area of the level, in its order
+};
+
 struct Report {
     std::string project;
     std::string origin;
@@ -58,6 +84,7 @@ struct Report {
     std::vector<HierarchyProblem> hierarchy;
     std::map<std::string, long long> counts;  // run figures: observations joined, outside, per level...
     std::vector<std::string> hotspot_notes;   // layers where the data cannot carry a hotspot conclusion
+    std::vector<CrosswalkReport> crosswalks;
 
     InputReport& add_input(std::string role, const io::SourceInfo& info);
 };

@@ -299,7 +299,7 @@ TEST_CASE("reading indicators: numbers, unknown codes, text columns and populati
         REQUIRE(p.indicators.size() == 1);
         const Areas areas = two_buurten();
         Report report;
-        const IndicatorTable t = io::read_indicators(p.indicators[0], areas, report);
+        const IndicatorTable t = io::read_indicators(p.indicators[0], areas, "EPSG:28992", report);
         CHECK(t.level == Level::buurt);
         // naam is text in every used row (2 of 2), so it is not an indicator; pct has one number.
         CHECK(t.fields == std::vector<std::string>{"inwoners", "pct"});
@@ -334,7 +334,7 @@ TEST_CASE("reading indicators: numbers, unknown codes, text columns and populati
                                         dir.string());
         const Areas areas = two_buurten();
         Report report;
-        const IndicatorTable t = io::read_indicators(p.indicators[0], areas, report);
+        const IndicatorTable t = io::read_indicators(p.indicators[0], areas, "EPSG:28992", report);
         CHECK(t.fields == std::vector<std::string>{"pct", "inwoners"});
         CHECK(t.population == 1);
         CHECK(t.by_code.at("A")[0] == std::optional<double>(3.5));     // the first row of A
@@ -352,7 +352,7 @@ TEST_CASE("reading indicators: numbers, unknown codes, text columns and populati
         const Project p = parse_project("[[indicators]]\nsource = \"cbs.csv\"\nlevel = \"wijk\"\ncode = \"code\"\n", "t.toml", dir.string());
         const Areas areas = two_buurten();
         Report report;
-        CHECK_THROWS_WITH(io::read_indicators(p.indicators[0], areas, report), Contains("wijk") && Contains("no such level"));
+        CHECK_THROWS_WITH(io::read_indicators(p.indicators[0], areas, "EPSG:28992", report), Contains("wijk") && Contains("no such level"));
     }
 }
 
@@ -370,7 +370,7 @@ TEST_CASE("indicators: a text value in a skipped duplicate row does not drop a n
     const Project p = parse_project("[[indicators]]\nsource = \"cbs.csv\"\ncode = \"code\"\n", "t.toml", dir.string());
     const Areas areas = two_buurten();
     Report report;
-    const IndicatorTable t = io::read_indicators(p.indicators[0], areas, report);
+    const IndicatorTable t = io::read_indicators(p.indicators[0], areas, "EPSG:28992", report);
     REQUIRE(t.fields == std::vector<std::string>{"pct"});
     CHECK(t.by_code.at("A")[0] == std::optional<double>(12.5));
     // The skipped row's value should not be reported as an unknown value of the table either.

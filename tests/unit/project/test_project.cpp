@@ -161,3 +161,54 @@ TEST_CASE("[knowledge]: problem indicators and the rounds' minimum, from the fil
     s.rounds_min_total = "0";
     CHECK_THROWS_WITH(project_from_settings(s), Catch::Contains("rounds_min_total"));
 }
+
+TEST_CASE("[indicators.areas]: figures of another area scheme, from the file and as flags", "[project][crosswalk]") {
+    const std::string file = R"([[indicators]]
+source = "cbs.csv"
+code = "buurtcode"
+counts = ["aantal_inwoners", "woningvoorraad"]
+[indicators.areas]
+source = "buurten_2015.gpkg"
+layer = "buurten_2015"
+code = "cbs_code"
+min_coverage = 0.9
+)";
+    SECTION("from the file, paths resolved against the project folder") {
+        const Project p = parse_project(file, "p.toml", "/d");
+        REQUIRE(p.indicators.size() == 1);
+        const IndicatorSpec& i = p.indicators[0];
+        REQUIRE(i.areas);
+        CHECK(i.areas->source.path == "/d/buurten_2015.gpkg");
+        CHECK(i.areas->source.layer == "buurten_2015");
+        CHECK(i.areas->code_field == "cbs_code");
+        CHECK(i.areas->min_coverage == 0.9);
+        CHECK(i.counts == std::vector<std::string>{"aantal_inwoners", "woningvoorraad"});
+    }
+    SECTION("the same as a flag") {
+        FlagSettings s;
+        s.areas = {"buurt=/d/b.gpkg,code=code"};
+        s.indicators = {"/d/cbs.csv,code=buurtcode,counts=aantal_inwoners;woningvoorraad,areas.source=/d/buurten_2015.gpkg,"
+                        "areas.layer=buurten_2015,areas.code=cbs_code,areas.min_coverage=0.9"};
+        const Project p = project_from_settings(s);
+        const IndicatorSpec& i = p.indicators[0];
+        REQUIRE(i.areas);
+        CHECK(i.areas->source.path == "/d/buurten_2015.gpkg");
+        CHECK(i.areas->code_field == "cbs_code");
+        CHECK(i.areas->min_coverage == 0.9);
+        CHECK(i.counts == std::vector<std::string>{"aantal_inwoners", "woningvoorraad"});
+    }
+    SECTION("without areas the figures are keyed by the level and the default coverage is not used") {
+        const Project p = parse_project("[[indicators]]\nsource = \"k.csv\"\ncode = \"code\"\n", "p.toml", "/d");
+        CHECK_FALSE(p.indicators[0].areas);
+    }
+    SECTION("mistakes name the key and the line") {
+        CHECK_THROWS_WITH(parse_project(file + "colour = \"red\"\n", "p.toml", "/d"), Catch::Contains("unknown key 'colour'") && Catch::Contains("indicators"));
+        CHECK_THROWS_WITH(parse_project("[[indicators]]\nsource = \"k.csv\"\ncode = \"c\"\ncounts = [\"n\"]\n", "p.toml", "/d"),
+                          Catch::Contains("'counts' needs [indicators.areas]") && Catch::Contains("line 4"));
+        CHECK_THROWS_WITH(parse_project("[[indicators]]\nsource = \"k.csv\"\ncode = \"c\"\n[indicators.areas]\nsource = \"a.gpkg\"\n", "p.toml", "/d"),
+                          Catch::Contains("'code' is required"));
+        std::string over = file;
+        over.replace(over.find("0.9"), 3, "1.5");
+        CHECK_THROWS_WITH(parse_project(over, "p.toml", "/d"), Catch::Contains("min_coverage") && Catch::Contains("line 9"));
+    }
+}
