@@ -46,10 +46,13 @@ Carried carry_over(const std::vector<Link>& links, const std::vector<Area>& sour
             reached[l.target].assign(n, false);
         }
         const double share = l.overlap_m2 / sources[l.source].area_m2;
-        std::optional<double> w = l.overlap_m2;
+        // The weight of a mean: apportioned inhabitants, else the overlap; none when the population is unknown.
+        double w = l.overlap_m2;
+        bool weighted = true;
         if (fields.population >= 0) {
             const auto& p = (*v)[static_cast<std::size_t>(fields.population)];
-            w = p ? std::optional<double>(share * *p) : std::nullopt;
+            weighted = p.has_value();
+            w = weighted ? share * *p : 0.0;
         }
         for (std::size_t f = 0; f < n; ++f) {
             const auto& x = (*v)[f];
@@ -59,9 +62,9 @@ Carried carry_over(const std::vector<Link>& links, const std::vector<Area>& sour
             if (fields.is_count[f]) {
                 sum[l.target][f] += share * *x;
                 reached[l.target][f] = true;
-            } else if (w) {
-                sum[l.target][f] += *w * *x;
-                weight[l.target][f] += *w;
+            } else if (weighted) {
+                sum[l.target][f] += w * *x;
+                weight[l.target][f] += w;
                 reached[l.target][f] = true;
             }
         }
