@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Agreement with GeoPandas/shapely on a synthetic city (400 blocks, 30,000 points).
 
-The city comes from /work/shared/bench/gen_city.py (deterministic; a few points lie exactly on block
+The city comes from tests/e2e/synthetic_city.py (deterministic; a few points lie exactly on block
 vertices). buurtbalans runs with command-line flags only. Then:
   - per-block and per-buurt point counts equal GeoPandas sjoin(predicate='within'), except for points
     exactly on a boundary ('within' puts those nowhere); those are listed and each must be assigned by the
@@ -24,7 +24,7 @@ import geopandas as gpd  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 from shapely.strtree import STRtree  # noqa: E402
 
-GEN_CITY = os.environ.get("GEN_CITY", "/work/shared/bench/gen_city.py")
+GEN_CITY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "synthetic_city.py")
 MAX_DISTANCE = 30.0
 SAMPLE = 2000
 
@@ -118,7 +118,7 @@ def body(c):
     out = os.path.join(tmp, "out.gpkg")
     gen = subprocess.run(["/usr/bin/python3", GEN_CITY, "--blocks", "400", "--points", "30000", "--seed", "7", "-o", city],
                          capture_output=True, text=True, timeout=120)
-    if not c.check(gen.returncode == 0 and os.path.exists(city), "gen_city.py --blocks 400 --points 30000 --seed 7",
+    if not c.check(gen.returncode == 0 and os.path.exists(city), "synthetic_city.py --blocks 400 --points 30000 --seed 7",
                    gen.stderr[-2000:]):
         return
     extra = os.path.join(tmp, "grenspunten.gpkg")
@@ -173,7 +173,7 @@ def body(c):
            + "; ".join(f"point {i + 1} ({points.geometry.iloc[i].x:.3f} {points.geometry.iloc[i].y:.3f}) "
                        f"-> block {rule[i][0]}, buurt {rule[i][1]} (covering buurten {rule[i][3]})" for i in boundary[:20]))
     c.check(sum(1 for i in boundary if i < n_city) >= 1,
-            "(independent) the city has points exactly on block boundaries (gen_city puts some on vertices)")
+            "(independent) the city has points exactly on block boundaries (synthetic_city puts some on block corners)")
     c.equal(sum(1 for i in boundary if i >= n_city), n_extra, "(independent) every point of the second input is on a buurt boundary")
 
     expected = []
