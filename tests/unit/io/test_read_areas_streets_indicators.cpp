@@ -16,6 +16,7 @@
 #include "engine/io/read_streets.hpp"
 #include "engine/project/project.hpp"
 #include "engine/report/report.hpp"
+#include "unit/support/gdal_layer.hpp"
 #include "unit/support/unit_support.hpp"
 
 using namespace buurt;
@@ -25,33 +26,9 @@ namespace {
 
 // A GeoPackage with one layer of blocks, made with the GDAL C++ API, in RD New.
 void write_blocks_gpkg(const std::string& path) {
-    gdal::initialise();
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-    REQUIRE(drv != nullptr);
-    GDALDataset* ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-    REQUIRE(ds != nullptr);
-    OGRSpatialReference srs;
-    srs.importFromEPSG(28992);
-    OGRLayer* layer = ds->CreateLayer("bouwblokken", &srs, wkbMultiPolygon, nullptr);
-    REQUIRE(layer != nullptr);
-    OGRFieldDefn code("code", OFTString);
-    OGRFieldDefn buurt("buurt_code", OFTString);
-    REQUIRE(layer->CreateField(&code) == OGRERR_NONE);
-    REQUIRE(layer->CreateField(&buurt) == OGRERR_NONE);
-    const std::vector<std::vector<std::string>> rows{
-        {"a1", "A", "MULTIPOLYGON (((10 10, 40 10, 40 40, 10 40, 10 10), (20 20, 30 20, 30 30, 20 30, 20 20)))"},
-        {"b1", "B", "MULTIPOLYGON (((110 10, 140 10, 140 40, 110 40, 110 10)), ((160 10, 190 10, 190 40, 160 40, 160 10)))"}};
-    for (const auto& row : rows) {
-        OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
-        f->SetField("code", row[0].c_str());
-        f->SetField("buurt_code", row[1].c_str());
-        OGRGeometry* g = nullptr;
-        REQUIRE(OGRGeometryFactory::createFromWkt(row[2].c_str(), nullptr, &g) == OGRERR_NONE);
-        f->SetGeometryDirectly(g);
-        REQUIRE(layer->CreateFeature(f) == OGRERR_NONE);
-        OGRFeature::DestroyFeature(f);
-    }
-    GDALClose(ds);
+    test::write_layer("GPKG", path, "bouwblokken", 28992, wkbMultiPolygon, {"code", "buurt_code"},
+                      {{"a1", "A", "MULTIPOLYGON (((10 10, 40 10, 40 40, 10 40, 10 10), (20 20, 30 20, 30 30, 20 30, 20 20)))"},
+                       {"b1", "B", "MULTIPOLYGON (((110 10, 140 10, 140 40, 110 40, 110 10)), ((160 10, 190 10, 190 40, 160 40, 160 10)))"}});
 }
 
 Areas two_buurten() {

@@ -13,6 +13,7 @@
 #include "engine/gdal/gdal.hpp"
 #include "engine/geos/geos.hpp"
 #include "engine/io/vector_source.hpp"
+#include "unit/support/gdal_layer.hpp"
 #include "unit/support/unit_support.hpp"
 
 using namespace buurt;
@@ -64,33 +65,9 @@ bool has(const std::vector<std::string>& v, const std::string& s) { return std::
 
 // Two 100 x 100 buurten side by side, written with the GDAL C++ API.
 void write_buurten(const std::string& driver, const std::string& path, bool with_crs) {
-    gdal::initialise();
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
-    REQUIRE(drv != nullptr);
-    GDALDataset* ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-    REQUIRE(ds != nullptr);
-    OGRSpatialReference srs;
-    srs.importFromEPSG(28992);
-    OGRLayer* layer = ds->CreateLayer("buurten", with_crs ? &srs : nullptr, wkbPolygon, nullptr);
-    REQUIRE(layer != nullptr);
-    OGRFieldDefn code("code", OFTString);
-    OGRFieldDefn name("naam", OFTString);
-    REQUIRE(layer->CreateField(&code) == OGRERR_NONE);
-    REQUIRE(layer->CreateField(&name) == OGRERR_NONE);
-    const std::vector<std::vector<std::string>> rows{
-        {"A", "Noord", "POLYGON ((155000 463000, 155100 463000, 155100 463100, 155000 463100, 155000 463000))"},
-        {"B", "Zuid", "POLYGON ((155100 463000, 155200 463000, 155200 463100, 155100 463100, 155100 463000))"}};
-    for (const auto& row : rows) {
-        OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
-        f->SetField("code", row[0].c_str());
-        f->SetField("naam", row[1].c_str());
-        OGRGeometry* g = nullptr;
-        REQUIRE(OGRGeometryFactory::createFromWkt(row[2].c_str(), nullptr, &g) == OGRERR_NONE);
-        f->SetGeometryDirectly(g);
-        REQUIRE(layer->CreateFeature(f) == OGRERR_NONE);
-        OGRFeature::DestroyFeature(f);
-    }
-    GDALClose(ds);
+    test::write_layer(driver, path, "buurten", with_crs ? 28992 : 0, wkbPolygon, {"code", "naam"},
+                      {{"A", "Noord", "POLYGON ((155000 463000, 155100 463000, 155100 463100, 155000 463100, 155000 463000))"},
+                       {"B", "Zuid", "POLYGON ((155100 463000, 155200 463000, 155200 463100, 155100 463100, 155100 463000))"}});
 }
 
 } // namespace
