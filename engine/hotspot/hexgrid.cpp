@@ -1,12 +1,14 @@
 #include "engine/hotspot/hexgrid.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/core/error.hpp"
 
 namespace buurt::hotspot {
 
-HexGrid::HexGrid(const geos::Envelope& e, double width) : m_width(width), m_radius(width / std::sqrt(3.0)), m_x0(e.min_x), m_y0(e.min_y) {
+HexGrid::HexGrid(const geos::Envelope& e, double width, const std::vector<const geos::Geometry*>& study_area)
+    : m_width(width), m_radius(width / std::sqrt(3.0)), m_x0(e.min_x), m_y0(e.min_y) {
     if (!(width > 0)) {
         throw config_error("hexagon size must be positive");
     }
@@ -19,11 +21,38 @@ HexGrid::HexGrid(const geos::Envelope& e, double width) : m_width(width), m_radi
     }
     m_cols = static_cast<int>(cols);
     m_rows = static_cast<int>(rows);
-    for (int r = 0; r < m_rows; ++r) {
-        for (int c = 0; c < m_cols; ++c) {
-            m_centres.emplace_back(m_x0 + (c + (r % 2 == 1 ? 0.5 : 0.0)) * width, m_y0 + r * dy);
+    std::vector<bool> keep(static_cast<std::size_t>(m_cols) * m_rows, study_area.empty());
+    for (const geos::Geometry* area : study_area) {
+        const geos::Envelope a = geos::envelope(*area);
+        const geos::Prepared prepared(*area);
+        // Every cell whose hexagon can reach the envelope: one row and one column of slack either side.
+        const int r0 = std::max(0, static_cast<int>(std::floor((a.min_y - m_y0) / dy)) - 1);
+        const int r1 = std::min(m_rows - 1, static_cast<int>(std::floor((a.max_y - m_y0) / dy)) + 2);
+        const int c0 = std::max(0, static_cast<int>(std::floor((a.min_x - m_x0) / width)) - 1);
+        const int c1 = std::min(m_cols - 1, static_cast<int>(std::floor((a.max_x - m_x0) / width)) + 2);
+        for (int r = r0; r <= r1; ++r) {
+            for (int c = c0; c <= c1; ++c) {
+                const std::size_t slot = static_cast<std::size_t>(r) * m_cols + c;
+                if (!keep[slot] && prepared.intersects(hexagon(slot_centre(r, c)))) {
+                    keep[slot] = true;
+                }
+            }
         }
     }
+    m_cell_of_slot.assign(keep.size(), -1);
+    for (int r = 0; r < m_rows; ++r) {
+        for (int c = 0; c < m_cols; ++c) {
+            const std::size_t slot = static_cast<std::size_t>(r) * m_cols + c;
+            if (keep[slot]) {
+                m_cell_of_slot[slot] = static_cast<int>(m_centres.size());
+                m_centres.push_back(slot_centre(r, c));
+            }
+        }
+    }
+}
+
+std::pair<double, double> HexGrid::slot_centre(int r, int c) const {
+    return {m_x0 + (c + (r % 2 == 1 ? 0.5 : 0.0)) * m_width, m_y0 + r * 1.5 * m_radius};
 }
 
 int HexGrid::cell_of(double x, double y) const {
@@ -42,7 +71,7 @@ int HexGrid::cell_of(double x, double y) const {
             if (c < 0 || c >= m_cols) {
                 continue;
             }
-            const auto& [cx, cy] = m_centres[static_cast<std::size_t>(r) * m_cols + c];
+            const auto [cx, cy] = slot_centre(r, c);
             const double d = (cx - x) * (cx - x) + (cy - y) * (cy - y);
             if (best < 0 || d < best_d) {
                 best = r * m_cols + c;
@@ -50,11 +79,13 @@ int HexGrid::cell_of(double x, double y) const {
             }
         }
     }
-    return best;
+    return best < 0 ? -1 : m_cell_of_slot[static_cast<std::size_t>(best)];
 }
 
-geos::Geometry HexGrid::polygon(std::size_t i) const {
-    const auto [cx, cy] = m_centres[i];
+geos::Geometry HexGrid::polygon(std::size_t i) const { return hexagon(m_centres[i]); }
+
+geos::Geometry HexGrid::hexagon(std::pair<double, double> centre) const {
+    const auto [cx, cy] = centre;
     std::vector<std::pair<double, double>> ring;
     for (int k = 0; k <= 6; ++k) {
         const double a = M_PI / 180.0 * (60.0 * (k % 6) - 30.0);  // pointy top: corners at -30, 30, 90, ...

@@ -53,11 +53,15 @@ double fitting_cell(const geos::Envelope& e, double margin, double wanted, doubl
 
 } // namespace
 
-PointCollector::PointCollector(const geos::Envelope& e, const HotspotSpec& o) : m_radius(o.heat_radius) {
+PointCollector::PointCollector(const geos::Envelope& e, const AreaLevel& study_area, const HotspotSpec& o) : m_radius(o.heat_radius) {
     m_heat_cell = fitting_cell(e, o.heat_radius, o.heat_cell, 4'000'000);
     m_hex_size = o.hex_size > 0 ? fitting_cell(e, o.hex_size, o.hex_size, 200'000) : 0.0;
     if (m_hex_size > 0) {
-        m_grid.emplace(e, m_hex_size);
+        std::vector<const geos::Geometry*> areas;
+        for (const Area& a : study_area.areas) {
+            areas.push_back(&a.geometry);
+        }
+        m_grid.emplace(e, m_hex_size, areas);
         m_concern.assign(m_grid->size(), 0.0);
         m_strength.assign(m_grid->size(), 0.0);
         m_total.assign(m_grid->size(), 0.0);

@@ -618,13 +618,14 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r, cons
     w.metadata("buurtbalans_version", version);
 }
 
-// The extent the hexagon grid and heat map cover: the buurten (the level every area analysis is about),
-// else the finest level present.
+// What the hexagon grid and heat map cover: the buurten (the level every area analysis is about), else
+// the finest level present.
+const AreaLevel& focus_level(const Areas& areas) { return areas.levels[std::max(0, areas.index_of(Level::buurt))]; }
+
 geos::Envelope focus_extent(const Areas& areas) {
-    const int focus = std::max(0, areas.index_of(Level::buurt));
     geos::Envelope e{0, 0, 0, 0};
     bool first = true;
-    for (const auto& a : areas.levels[focus].areas) {
+    for (const auto& a : focus_level(areas).areas) {
         e = first ? a.envelope
                   : geos::Envelope{std::min(e.min_x, a.envelope.min_x), std::min(e.min_y, a.envelope.min_y), std::max(e.max_x, a.envelope.max_x),
                                    std::max(e.max_y, a.envelope.max_y)};
@@ -776,7 +777,7 @@ Report run(const Project& project, const JobOptions& options) {
     Aggregator agg(in.areas, streets ? streets->streets.size() : 0, streets ? streets->pieces.size() : 0, project.themes);
     std::optional<hotspot::PointCollector> points;
     if (options.hotspots) {
-        points.emplace(focus_extent(in.areas), project.hotspots);
+        points.emplace(focus_extent(in.areas), focus_level(in.areas), project.hotspots);
     }
     std::optional<ObservationLayers> layers;
     // Published outputs hold no single observation: no points, texts or input fields.

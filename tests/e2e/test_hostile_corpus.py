@@ -3,10 +3,10 @@
 
 The corpus is made fresh by tests/hostile/make_corpus.py into TEST_TMP/hostile/corpus, with the address of
 a local HTTP server written into the files that point at the network; the server fails the test when
-anything asks it for something. Each case runs with a 30 s timeout, and besides what the case itself
-expects (exit code, message, report, output) every case must: not hang, not die of a signal, never exit
-10 or say "internal error", leave the corpus unchanged, fetch nothing, and on failure leave no output and
-no hidden temporary file behind.
+anything asks it for something. Each case runs with a 30 s timeout (times E2E_TIME_FACTOR under the
+sanitizers), and besides what the case itself expects (exit code, message, report, output) every case
+must: not hang, not die of a signal, never exit 10 or say "internal error", leave the corpus unchanged,
+fetch nothing, and on failure leave no output and no hidden temporary file behind.
 """
 import http.server
 import json
@@ -16,14 +16,17 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_common as e2e  # noqa: E402
 
 HOSTILE = os.path.join(e2e.REPO, "tests", "hostile")
-TIMEOUT_S = 30
+TIME_FACTOR = int(os.environ.get("E2E_TIME_FACTOR", "1"))  # > 1 under the sanitizers (tests/CMakeLists.txt)
+TIMEOUT_S = 30 * TIME_FACTOR
 EXIT_INTERNAL = 10
+DURATIONS = {}  # case id -> seconds, so a log shows which case came near its timeout
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):
@@ -121,6 +124,10 @@ class KnownFailure:
         self.checker.note(text)
 
 
+def case_timeout(case):
+    return case.get("timeout", 30) * TIME_FACTOR
+
+
 def run_case(checker, case, presets, subst, corpus_hashes, root):
     c = KnownFailure(checker) if case.get("xfail") else checker
     cid = case["id"]
@@ -133,17 +140,19 @@ def run_case(checker, case, presets, subst, corpus_hashes, root):
     root_before = listing(root) - {p for p in listing(root) if p.startswith("out" + os.sep) or p == "out"}
     hits_before = len(Recorder.hits)
     xfail = case.get("xfail")
+    started = time.monotonic()
     try:
         proc = subprocess.run([e2e.BUURTBALANS] + args, capture_output=True, text=True, errors="replace",
-                              timeout=case.get("timeout", TIMEOUT_S), cwd=out_dir)
+                              timeout=case_timeout(case), cwd=out_dir)
     except subprocess.TimeoutExpired:
-        seconds = case.get("timeout", TIMEOUT_S)
+        seconds = case_timeout(case)
         shutil.rmtree(out_dir, ignore_errors=True)  # a killed run leaves its (large) temporary file
         if xfail:
             c.note(f"{cid}: known failure (timed out after {seconds} s): {xfail}")
             return
         c.check(False, f"{cid}: finishes within {seconds} s (a hang is a failure)", " ".join(args))
         return
+    DURATIONS[cid] = time.monotonic() - started
     text = proc.stdout + proc.stderr
     tag = f"{cid}"
     ok_signal = c.check(proc.returncode >= 0, f"{tag}: no crash (signal {-proc.returncode if proc.returncode < 0 else 0})", proc.stderr[-2000:])
@@ -248,6 +257,8 @@ def body(c):
             continue
         run_case(c, case, spec["presets"], subst, corpus_hashes, root)
     server.shutdown()
+    slowest = sorted(DURATIONS.items(), key=lambda kv: -kv[1])[:5]
+    c.note("slowest cases: " + ", ".join(f"{k} {v:.1f} s" for k, v in slowest))
     c.check(not Recorder.hits, "the local server was asked for nothing during the whole corpus", "\n".join(Recorder.hits))
 
 

@@ -58,3 +58,34 @@ TEST_CASE("hexagon polygons are regular, of the given width, and tile without ov
         }
     }
 }
+
+TEST_CASE("with a study area, the cells are the hexagons that touch it, and nothing between far-apart areas", "[hotspot][hexgrid]") {
+    // Two squares 20 km apart: the full grid has thousands of cells, the kept ones only those near the squares.
+    const geos::Geometry west = geos::from_wkt("POLYGON((0 0, 300 0, 300 300, 0 300, 0 0))");
+    const geos::Geometry east = geos::from_wkt("POLYGON((20000 5000, 20250 5000, 20250 5400, 20000 5400, 20000 5000))");
+    const geos::Envelope extent{0, 0, 20250, 5400};
+    const double width = 100.0;
+    const HexGrid full(extent, width);
+    const HexGrid kept(extent, width, {&west, &east});
+
+    // The reference: every cell of the full grid whose hexagon intersects either square, by plain GEOS.
+    std::vector<std::pair<double, double>> expected;
+    for (std::size_t i = 0; i < full.size(); ++i) {
+        const geos::Geometry hex = full.polygon(i);
+        if (geos::intersects(hex, west) || geos::intersects(hex, east)) {
+            expected.push_back(full.centre(i));
+        }
+    }
+    REQUIRE(full.size() > 5000);
+    REQUIRE(kept.size() == expected.size());
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        CHECK(kept.centre(i) == expected[i]);
+    }
+    // A point in a square lands in a kept cell whose hexagon covers it; a point in between lands nowhere.
+    const int c = kept.cell_of(150, 150);
+    REQUIRE(c >= 0);
+    CHECK(geos::covers(kept.polygon(static_cast<std::size_t>(c)), geos::point(150, 150)));
+    CHECK(kept.cell_of(20100, 5200) >= 0);
+    CHECK(kept.cell_of(10000, 2500) == -1);
+    CHECK(full.cell_of(10000, 2500) >= 0);
+}
