@@ -97,13 +97,6 @@ void initialise() {
         CPLSetConfigOption("GML_DOWNLOAD_WFS_SCHEMA", "NO");
         CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");  // no .aux.xml beside inputs
         CPLSetConfigOption("GDAL_SKIP", "OGR_VRT GPSBabel");
-        // SQLite's default page cache is 2 MB: building the spatial index of a million observations
-        // and the style classes' GROUP BYs then read the file back from the kernel page by page
-        // (measured: 62 CPU s, 16 of them in the kernel, against 38 with 512 MB). It is a ceiling,
-        // taken only as the file grows; a user's own setting wins.
-        if (CPLGetConfigOption("OGR_SQLITE_CACHE", nullptr) == nullptr) {
-            CPLSetConfigOption("OGR_SQLITE_CACHE", "512");
-        }
         CPLHTTPSetFetchCallback(&refuse_http, nullptr);
         GDALAllRegister();
         // GDAL_SKIP only works before the first GDALAllRegister; someone may have called it already.

@@ -179,6 +179,14 @@ GpkgWriter::GpkgWriter(const std::string& target, bool overwrite, const std::str
     if (!m.ds) {
         throw output_error("cannot create " + m.temp + ": " + capture.last_error());
     }
+    // SQLite's default page cache is 2 MB: building the spatial index of a million observations and the
+    // style classes' GROUP BYs then read the file back from the kernel page by page (measured: 62 CPU
+    // s, 16 of them in the kernel, against 38 with 512 MB). A ceiling, taken only as the file grows;
+    // only for the output, which is read back: inputs are read once, front to back (a 512 MB cache
+    // on them too cost 500 MB of memory at 10M points for nothing). A user's OGR_SQLITE_CACHE wins.
+    if (CPLGetConfigOption("OGR_SQLITE_CACHE", nullptr) == nullptr) {
+        m.ds->ExecuteSQL("PRAGMA cache_size = -524288", nullptr, nullptr);  // negative: KiB
+    }
     m.srs = gdal::srs_from_user(crs);
 }
 
