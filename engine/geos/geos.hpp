@@ -3,6 +3,7 @@
 // thread-safe); geometries are move-only owners; every GEOS result is checked (NULL, and the
 // predicate error value 2) and turns into buurt::geometry_error with GEOS's own message.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,10 @@ namespace buurt::geos {
 struct Envelope {
     double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
 };
+
+inline Envelope merge(const Envelope& a, const Envelope& b) {
+    return {std::min(a.min_x, b.min_x), std::min(a.min_y, b.min_y), std::max(a.max_x, b.max_x), std::max(a.max_y, b.max_y)};
+}
 
 class Geometry {
 public:

@@ -21,7 +21,9 @@ HexGrid::HexGrid(const geos::Envelope& e, double width, const std::vector<const 
     }
     m_cols = static_cast<int>(cols);
     m_rows = static_cast<int>(rows);
-    std::vector<bool> keep(static_cast<std::size_t>(m_cols) * m_rows, study_area.empty());
+    // Slots to keep are marked 0 first, then numbered in row-major order.
+    constexpr int dropped = -1;
+    m_cell_of_slot.assign(static_cast<std::size_t>(m_cols) * m_rows, study_area.empty() ? 0 : dropped);
     for (const geos::Geometry* area : study_area) {
         const geos::Envelope a = geos::envelope(*area);
         const geos::Prepared prepared(*area);
@@ -33,18 +35,17 @@ HexGrid::HexGrid(const geos::Envelope& e, double width, const std::vector<const 
         for (int r = r0; r <= r1; ++r) {
             for (int c = c0; c <= c1; ++c) {
                 const std::size_t slot = static_cast<std::size_t>(r) * m_cols + c;
-                if (!keep[slot] && prepared.intersects(hexagon(slot_centre(r, c)))) {
-                    keep[slot] = true;
+                if (m_cell_of_slot[slot] == dropped && prepared.intersects(hexagon(slot_centre(r, c)))) {
+                    m_cell_of_slot[slot] = 0;
                 }
             }
         }
     }
-    m_cell_of_slot.assign(keep.size(), -1);
     for (int r = 0; r < m_rows; ++r) {
         for (int c = 0; c < m_cols; ++c) {
-            const std::size_t slot = static_cast<std::size_t>(r) * m_cols + c;
-            if (keep[slot]) {
-                m_cell_of_slot[slot] = static_cast<int>(m_centres.size());
+            int& cell = m_cell_of_slot[static_cast<std::size_t>(r) * m_cols + c];
+            if (cell != dropped) {
+                cell = static_cast<int>(m_centres.size());
                 m_centres.push_back(slot_centre(r, c));
             }
         }

@@ -53,7 +53,8 @@ double fitting_cell(const geos::Envelope& e, double margin, double wanted, doubl
 
 } // namespace
 
-PointCollector::PointCollector(const geos::Envelope& e, const AreaLevel& study_area, const HotspotSpec& o) : m_radius(o.heat_radius) {
+PointCollector::PointCollector(const AreaLevel& study_area, const HotspotSpec& o) : m_radius(o.heat_radius) {
+    const geos::Envelope e = study_area.extent();
     m_heat_cell = fitting_cell(e, o.heat_radius, o.heat_cell, 4'000'000);
     m_hex_size = o.hex_size > 0 ? fitting_cell(e, o.hex_size, o.hex_size, 200'000) : 0.0;
     if (m_hex_size > 0) {

@@ -27,8 +27,8 @@ Hotspots area_hotspots(const AreaLevel& level, int level_index, const Aggregator
 // Point observations counted per hexagon and smoothed into the heat map, batch by batch.
 class PointCollector {
 public:
-    // The hexagons are those touching `study_area`'s areas; the heat map covers `extent`.
-    PointCollector(const geos::Envelope& extent, const AreaLevel& study_area, const HotspotSpec& options);
+    // The hexagons are those touching `study_area`'s areas; the heat map covers its extent.
+    PointCollector(const AreaLevel& study_area, const HotspotSpec& options);
     void add(double x, double y, int valence);
 
     const HexGrid* grid() const { return m_grid ? &*m_grid : nullptr; }

@@ -185,7 +185,7 @@ GpkgWriter::GpkgWriter(const std::string& target, bool overwrite, const std::str
     // only for the output, which is read back: inputs are read once, front to back (a 512 MB cache
     // on them too cost 500 MB of memory at 10M points for nothing). A user's OGR_SQLITE_CACHE wins.
     if (CPLGetConfigOption("OGR_SQLITE_CACHE", nullptr) == nullptr) {
-        m.ds->ExecuteSQL("PRAGMA cache_size = -524288", nullptr, nullptr);  // negative: KiB
+        execute_sql("PRAGMA cache_size = -524288");  // negative: KiB
     }
     m.srs = gdal::srs_from_user(crs);
 }

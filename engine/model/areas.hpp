@@ -32,6 +32,14 @@ struct AreaLevel {
         const auto it = by_code.find(code);
         return it == by_code.end() ? -1 : it->second;
     }
+
+    geos::Envelope extent() const {  // of every area; all zero when there are none
+        geos::Envelope e = areas.empty() ? geos::Envelope{} : areas.front().envelope;
+        for (const Area& a : areas) {
+            e = geos::merge(e, a.envelope);
+        }
+        return e;
+    }
 };
 
 struct Areas {

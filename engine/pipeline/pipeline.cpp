@@ -622,18 +622,6 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r, cons
 // the finest level present.
 const AreaLevel& focus_level(const Areas& areas) { return areas.levels[std::max(0, areas.index_of(Level::buurt))]; }
 
-geos::Envelope focus_extent(const Areas& areas) {
-    geos::Envelope e{0, 0, 0, 0};
-    bool first = true;
-    for (const auto& a : focus_level(areas).areas) {
-        e = first ? a.envelope
-                  : geos::Envelope{std::min(e.min_x, a.envelope.min_x), std::min(e.min_y, a.envelope.min_y), std::max(e.max_x, a.envelope.max_x),
-                                   std::max(e.max_y, a.envelope.max_y)};
-        first = false;
-    }
-    return e;
-}
-
 // The heat map's legend classes: the style's classification over the cells that have any density.
 qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Raster& heat) {
     std::map<float, long long> cells;
@@ -686,7 +674,7 @@ QgisParts write_qgis_styles(io::GpkgWriter& w, const Project& p, const std::stri
         return first(a.group) < first(b.group);
     });
     qgis::store_styles(w, rows);
-    const geos::Envelope extent = focus_extent(in.areas);
+    const geos::Envelope extent = focus_level(in.areas).extent();
     qgis::DataSource source;
     source.gpkg_file_name = std::filesystem::path(gpkg).filename().string();
     std::vector<qgis::ProjectRaster> rasters;
@@ -777,7 +765,7 @@ Report run(const Project& project, const JobOptions& options) {
     Aggregator agg(in.areas, streets ? streets->streets.size() : 0, streets ? streets->pieces.size() : 0, project.themes);
     std::optional<hotspot::PointCollector> points;
     if (options.hotspots) {
-        points.emplace(focus_extent(in.areas), focus_level(in.areas), project.hotspots);
+        points.emplace(focus_level(in.areas), project.hotspots);
     }
     std::optional<ObservationLayers> layers;
     // Published outputs hold no single observation: no points, texts or input fields.

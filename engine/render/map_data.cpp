@@ -53,10 +53,6 @@ std::string list_and(const std::vector<std::string>& items) {
     return out;
 }
 
-geos::Envelope merge(const geos::Envelope& a, const geos::Envelope& b) {
-    return {std::min(a.min_x, b.min_x), std::min(a.min_y, b.min_y), std::max(a.max_x, b.max_x), std::max(a.max_y, b.max_y)};
-}
-
 std::vector<Callout> read_callouts(const RunOutput& run, const std::vector<std::string>& ids) {
     if (ids.empty()) {
         return {};
@@ -184,7 +180,7 @@ geos::Envelope MapData::extent() const {
     const Table& t = buurten != nullptr ? buurten->table : m_areas.front().table;
     geos::Envelope e = t.rows.empty() ? geos::Envelope{} : t.rows.front().envelope;
     for (const Row& r : t.rows) {
-        e = merge(e, r.envelope);
+        e = geos::merge(e, r.envelope);
     }
     return e;
 }
@@ -220,7 +216,7 @@ Focus MapData::focus(const MapRequest& request) const {
         parts.push_back(&found->geometry);
         const auto& name = where->table.value(*found, "name");
         names.push_back(name && !name->empty() ? *name + " (" + code + ")" : code);
-        f.envelope = parts.size() == 1 ? found->envelope : merge(f.envelope, found->envelope);
+        f.envelope = parts.size() == 1 ? found->envelope : geos::merge(f.envelope, found->envelope);
     }
     f.shape = parts.size() == 1 ? parts.front()->clone() : geos::unary_union(parts);
     f.description = names.size() <= 3 ? list_and(names) : std::to_string(names.size()) + " gebieden: " + list_and(request.areas);
