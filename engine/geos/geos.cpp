@@ -341,6 +341,14 @@ Geometry unary_union(const std::vector<const Geometry*>& parts) {
 bool intersects(const Geometry& a, const Geometry& b) { return check(GEOSIntersects_r(h(), a.get(), b.get()), "intersects"); }
 bool covers(const Geometry& a, const Geometry& b) { return check(GEOSCovers_r(h(), a.get(), b.get()), "covers"); }
 
+int orientation(double ax, double ay, double bx, double by, double px, double py) {
+    const int o = GEOSOrientationIndex_r(h(), ax, ay, bx, by, px, py);
+    if (o == 2) {
+        fail("orientation");
+    }
+    return o;
+}
+
 namespace {
 
 Ring ring_coordinates(const GEOSGeometry* ring) {

@@ -103,6 +103,9 @@ Geometry difference(const Geometry& a, const Geometry& b);
 Geometry unary_union(const std::vector<const Geometry*>& parts);
 bool intersects(const Geometry& a, const Geometry& b);
 bool covers(const Geometry& a, const Geometry& b);
+// Which side of the line a->b the point p lies on: 1 left, -1 right, 0 on it. Exact (GEOS's
+// double-double arithmetic); callers filter the clear cases in plain doubles first.
+int orientation(double ax, double ay, double bx, double by, double px, double py);
 
 using Ring = std::vector<std::pair<double, double>>;
 // The rings of each polygon of a (multi)polygon, shell first then holes: the bridge to Boost.Geometry.

@@ -36,7 +36,23 @@ bool to_one_dimension(geos::Geometry& g, int dim) {
     return dropped;
 }
 
+void report_repairs(const std::vector<std::string>& notes, const std::string& id, InputReport& report) {
+    if (notes.empty()) {
+        return;
+    }
+    std::string detail;
+    for (const auto& n : notes) {
+        detail += (detail.empty() ? "" : "; ") + n;
+    }
+    report.repair(id, detail);
+}
+
 } // namespace
+
+void checked_point(const RawFeature& f, const std::string& id, InputReport& report) {
+    ++report.geometry_types[f.geometry_type];
+    report_repairs(f.repairs, id, report);
+}
 
 std::optional<geos::Geometry> checked_geometry(RawFeature& f, const std::string& id, int dimension, InputReport& report,
                                                bool* geometry_repaired) {
@@ -81,13 +97,7 @@ std::optional<geos::Geometry> checked_geometry(RawFeature& f, const std::string&
     if ((dim == 2 && geos::area(g) <= 0) || (dim == 1 && geos::length(g) <= 0)) {
         return skip(dim == 2 ? "has zero area" : "has zero length");
     }
-    if (!notes.empty()) {
-        std::string detail;
-        for (const auto& n : notes) {
-            detail += (detail.empty() ? "" : "; ") + n;
-        }
-        report.repair(id, detail);
-    }
+    report_repairs(notes, id, report);
     if (geometry_repaired != nullptr) {
         *geometry_repaired = changed;
     }

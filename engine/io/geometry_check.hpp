@@ -17,4 +17,8 @@ namespace buurt::io {
 std::optional<geos::Geometry> checked_geometry(RawFeature& f, const std::string& id, int dimension, InputReport& report,
                                                bool* geometry_repaired = nullptr);
 
+// The same rule for a RawFeature::is_point (coordinates already checked finite while reading): a point
+// is always valid, so only what reading fixed in the feature is reported.
+void checked_point(const RawFeature& f, const std::string& id, InputReport& report);
+
 } // namespace buurt::io

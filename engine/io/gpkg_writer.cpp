@@ -142,6 +142,8 @@ void LayerWriter::set_geometry(const geos::Geometry& g) {
     m_impl->feature->SetGeometryDirectly(out);
 }
 
+void LayerWriter::set_point(double x, double y) { m_impl->feature->SetGeometryDirectly(new OGRPoint(x, y)); }
+
 void LayerWriter::write() {
     check_interrupt();
     m_impl->owner->begin();

@@ -28,6 +28,7 @@ public:
     void set(int field, double value);  // NaN is written as NULL
     void set(int field, const std::string& value);
     void set_geometry(const geos::Geometry& g);
+    void set_point(double x, double y);
     void write();  // writes the row and clears it for the next
     ~LayerWriter();
     LayerWriter(LayerWriter&&) noexcept;

@@ -90,7 +90,9 @@ ObservationReader::ObservationReader(const Project& project, int input, Report& 
       m_spec(project.observations.at(input)),
       m_input(input),
       m_source(m_spec.source, project.crs),
-      m_report(report.add_input("observations: " + m_spec.name, m_source.info())) {
+      m_report(report.add_input("observations: " + m_spec.name, m_source.info())),
+      m_attributes(attributes) {
+    m_source.points_as_xy();
     if (!m_spec.id_field.empty()) {
         m_id_field = m_source.require_field(m_spec.id_field, "id");
         m_report.mapping["id"] = m_spec.id_field;
@@ -116,35 +118,57 @@ ObservationReader::ObservationReader(const Project& project, int input, Report& 
 }
 
 std::string ObservationReader::normalise(Role role, const RawFeature& f) {
+    static const std::string none;
     const int idx = m_fields[static_cast<std::size_t>(role)];
-    std::string raw;
+    const std::string* raw = &none;
     if (idx >= 0 && !f.null[idx]) {
-        raw = f.values[idx];
+        raw = &f.values[idx];
     } else if (const auto d = m_spec.defaults.find(role); d != m_spec.defaults.end()) {
-        raw = d->second;
+        raw = &d->second;
     }
     if (role != Role::theme && role != Role::valence && role != Role::source) {
-        return raw;
+        return *raw;
     }
+    auto& memo = m_memo[static_cast<std::size_t>(role)];
+    auto hit = memo.find(*raw);
+    if (hit == memo.end()) {
+        constexpr std::size_t max_memo = 4096;  // free text in a mapped column: stop remembering, keep mapping
+        Normalised n = map_value(role, *raw);
+        if (memo.size() >= max_memo) {
+            if (n.unknown != nullptr) {
+                ++*n.unknown;
+            }
+            return n.value;
+        }
+        hit = memo.emplace(*raw, std::move(n)).first;
+    }
+    if (hit->second.unknown != nullptr) {
+        ++*hit->second.unknown;
+    }
+    return hit->second.value;
+}
+
+ObservationReader::Normalised ObservationReader::map_value(Role role, const std::string& raw) {
     // The project's map first (exact text, then its canonical form), then the built-in words.
     if (const auto m = m_spec.values.find(role); m != m_spec.values.end()) {
         if (const auto hit = m->second.find(raw); hit != m->second.end()) {
-            return hit->second;
+            return {hit->second};
         }
         if (const auto hit = m->second.find(canonical(raw)); hit != m->second.end()) {
-            return hit->second;
+            return {hit->second};
         }
     }
     const std::string c = canonical(raw);
     const auto& builtin = builtin_values(role);
     if (const auto hit = builtin.find(c); hit != builtin.end()) {
-        return hit->second;
+        return {hit->second};
     }
     const bool known = role == Role::theme && std::find(m_project.themes.begin(), m_project.themes.end(), c) != m_project.themes.end();
-    if (!known) {
-        ++m_report.unknown_values[std::string(role_name(role))][c.empty() ? "(empty)" : listed_value(c)];
+    if (known) {
+        return {c};
     }
-    return c;
+    // std::map nodes stay put: the counter can be kept and counted up for every later feature.
+    return {c, &m_report.unknown_values[std::string(role_name(role))][c.empty() ? "(empty)" : listed_value(c)]};
 }
 
 int ObservationReader::valence_of(const std::string& normalised) {
@@ -178,13 +202,15 @@ bool ObservationReader::next(Observation& out) {
         m_pending.pop_front();
         return true;
     }
-    RawFeature f;
+    RawFeature& f = m_raw;
     while (m_source.next(f)) {
         ++m_report.read;
         std::string id = (m_id_field >= 0 && !f.null[m_id_field]) ? f.values[m_id_field] : "FID " + std::to_string(f.fid);
+        std::optional<geos::Geometry> g;
         bool geometry_repaired = false;
-        auto g = checked_geometry(f, id, -1, m_report, &geometry_repaired);
-        if (!g) {
+        if (f.is_point) {
+            checked_point(f, id, m_report);
+        } else if (g = checked_geometry(f, id, -1, m_report, &geometry_repaired); !g) {
             continue;
         }
         Observation o;
@@ -198,7 +224,17 @@ bool ObservationReader::next(Observation& out) {
         o.round = normalise(Role::round, f);
         o.date = normalise(Role::date, f);
         o.text = normalise(Role::text, f);
-        o.attributes = std::move(f.values);
+        if (m_attributes) {
+            o.attributes = std::move(f.values);
+        }
+        if (f.is_point) {
+            o.kind = Kind::point;
+            o.x = f.x;
+            o.y = f.y;
+            ++m_report.used;
+            out = std::move(o);
+            return true;
+        }
         const int dim = geos::dimension(*g);
         const bool multi = geos::type(*g) == geos::Type::multi_point && geos::num_geometries(*g) > 1;
         o.kind = dim == 2 ? Kind::polygon : dim == 1 ? Kind::line : multi ? Kind::multipoint : Kind::point;

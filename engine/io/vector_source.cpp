@@ -515,6 +515,7 @@ bool VectorSource::next(RawFeature& out) {
     out.fid = f->GetFID();
     m.last_fid = out.fid;
     out.repairs.clear();
+    out.is_point = false;
     out.geometry_repaired = false;
     out.outside_crs = false;
     const int n = static_cast<int>(m.info.fields.size());
@@ -588,6 +589,13 @@ bool VectorSource::next(RawFeature& out) {
             out.problem = "cannot be reprojected from " + m.info.crs + " to the project CRS: " + capture.last_error();
             return true;
         }
+    }
+    if (m_points_as_xy && wkbFlatten(g->getGeometryType()) == wkbPoint) {
+        const OGRPoint* p = g->toPoint();
+        out.is_point = true;
+        out.x = p->getX();
+        out.y = p->getY();
+        return true;
     }
     std::vector<unsigned char> wkb(g->WkbSize());
     g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);

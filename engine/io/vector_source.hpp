@@ -28,6 +28,11 @@ struct RawFeature {
     std::vector<std::string> values;  // one per field of info().fields, "" when null
     std::vector<bool> null;
     std::optional<geos::Geometry> geometry;  // project CRS; empty optional: null or empty geometry
+    // A single point from a source read with points_as_xy(): its project-CRS coordinates instead of
+    // `geometry` (which stays empty). Building a GEOS point per observation cost more than joining it.
+    bool is_point = false;
+    double x = 0;
+    double y = 0;
     std::string geometry_type;               // as read ("Point", "MultiPolygon", "none")
     std::string problem;                     // why there is no geometry, when there is none
     // What reading had to fix in this feature (a ring closed, text that was not UTF-8 recoded); the
@@ -54,6 +59,9 @@ public:
     // and GDAL does not even parse them. The point and WKT columns are always read.
     void read_only(const std::vector<int>& fields);
 
+    // Single points come back as RawFeature::is_point with x and y, without a GEOS geometry.
+    void points_as_xy() { m_points_as_xy = true; }
+
     // false at the end. Throws input_error when the source cannot be read on (a corrupt or truncated
     // file): a file that breaks off is never taken for a file that ends.
     bool next(RawFeature& out);
@@ -68,6 +76,7 @@ public:
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
+    bool m_points_as_xy = false;
 };
 
 } // namespace buurt::io

@@ -1,10 +1,12 @@
 #include "engine/join/joiner.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 
 #include "engine/core/error.hpp"
+#include "engine/join/point_in_area.hpp"
 
 namespace buurt {
 
@@ -13,26 +15,25 @@ namespace {
 namespace bg = boost::geometry;
 using index::BBox;
 using index::BPoint;
-using BPolygon = bg::model::polygon<BPoint>;
-using BMultiPolygon = bg::model::multi_polygon<BPolygon>;
-using BSegment = bg::model::segment<BPoint>;
 
-enum class Where { outside, boundary, interior };
-
-BMultiPolygon to_boost(const geos::Geometry& g) {
-    BMultiPolygon mp;
-    for (const auto& rings : geos::polygon_rings(g)) {
-        BPolygon poly;
-        for (std::size_t r = 0; r < rings.size(); ++r) {
-            auto& ring = r == 0 ? poly.outer() : poly.inners().emplace_back();
-            for (const auto& [x, y] : rings[r]) {
-                ring.emplace_back(x, y);
-            }
-        }
-        mp.push_back(std::move(poly));
+// The observation as GEOS sees it: its own geometry, or for a point read as x and y one made in `scratch`.
+const geos::Geometry& as_geos(const Observation& o, geos::Geometry& scratch) {
+    if (o.geometry) {
+        return o.geometry;
     }
-    bg::correct(mp);  // GEOS does not fix ring orientation; Boost needs clockwise shells
-    return mp;
+    scratch = geos::point(o.x, o.y);
+    return scratch;
+}
+
+// From a point to a straight stretch of street: to the nearest point of the stretch, squared.
+double squared_distance(double px, double py, const StreetSegment& s) {
+    const double dx = s.x2 - s.x1;
+    const double dy = s.y2 - s.y1;
+    const double length2 = dx * dx + dy * dy;
+    const double t = length2 > 0 ? std::clamp(((px - s.x1) * dx + (py - s.y1) * dy) / length2, 0.0, 1.0) : 0.0;
+    const double ex = s.x1 + t * dx - px;
+    const double ey = s.y1 + t * dy - py;
+    return ex * ex + ey * ey;
 }
 
 // Below this share of an observation's size a remainder is rounding noise, not a piece.
@@ -42,11 +43,13 @@ constexpr double piece_epsilon = 1e-9;
 
 struct Joiner::Data {
     JoinOptions options;
-    std::vector<index::BoxIndex> level_index;
-    std::vector<std::vector<BMultiPolygon>> boost;  // empty multipolygon: too many vertices, use GEOS prepared
+    std::vector<index::BoxIndex> level_index;  // shapes
+    std::vector<index::CellGrid> level_grid;    // points
+    std::vector<std::vector<AreaRings>> rings;  // empty: too many vertices for a scan, use GEOS prepared
     const Streets* streets = nullptr;
-    index::BoxIndex segment_index;  // straight stretches of centre lines: fast point-to-street distance
-    index::BoxIndex piece_index;    // pieces: for lines and polygons, and for street surfaces
+    // Straight stretches of centre lines, widened by the street distance: the candidates of a point.
+    index::CellGrid segment_grid;
+    index::BoxIndex piece_index;  // pieces: for lines and polygons, and for street surfaces
 };
 
 Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) : m_areas(areas), m_data(std::make_unique<Data>()) {
@@ -56,13 +59,14 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
     m_data->options = options;
     for (const auto& level : areas.levels) {
         std::vector<geos::Envelope> env;
-        std::vector<BMultiPolygon> polys;
+        std::vector<AreaRings> rings;
         for (const auto& a : level.areas) {
             env.push_back(a.envelope);
-            polys.push_back(a.vertices <= options.boost_max_vertices ? to_boost(a.geometry) : BMultiPolygon{});
+            rings.push_back(a.vertices <= options.scan_max_vertices ? AreaRings(a.geometry) : AreaRings());
         }
         m_data->level_index.emplace_back(env);
-        m_data->boost.push_back(std::move(polys));
+        m_data->level_grid.emplace_back(env);
+        m_data->rings.push_back(std::move(rings));
     }
     m_data->streets = streets;
     if (streets != nullptr) {
@@ -71,7 +75,7 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
         for (const auto& s : streets->segments) {
             env.push_back({std::min(s.x1, s.x2), std::min(s.y1, s.y2), std::max(s.x1, s.x2), std::max(s.y1, s.y2)});
         }
-        m_data->segment_index = index::BoxIndex(env);
+        m_data->segment_grid = index::CellGrid(env, options.street_distance);
         std::vector<geos::Envelope> pieces;
         pieces.reserve(streets->pieces.size());
         for (const auto& p : streets->pieces) {
@@ -104,28 +108,29 @@ struct Joiner::Worker::Impl {
     }
 
     Where where(int level, std::uint32_t area, const Observation& o) {
-        const BMultiPolygon& mp = joiner.m_data->boost[level][area];
-        if (!mp.empty()) {
-            const BPoint p(o.x, o.y);
-            if (!bg::covered_by(p, mp)) {
-                return Where::outside;
-            }
-            return bg::within(p, mp) ? Where::interior : Where::boundary;
+        const geos::Envelope& e = joiner.m_areas.levels[level].areas[area].envelope;
+        if (o.x < e.min_x || o.x > e.max_x || o.y < e.min_y || o.y > e.max_y) {
+            return Where::outside;  // a neighbour in the point's grid cell
+        }
+        const AreaRings& rings = joiner.m_data->rings[level][area];
+        if (!rings.empty()) {
+            return rings.locate(o.x, o.y);
         }
         const geos::Prepared& g = prep(level, area);
-        if (!g.covers(o.geometry)) {
+        geos::Geometry scratch;
+        const geos::Geometry& point = as_geos(o, scratch);
+        if (!g.covers(point)) {
             return Where::outside;
         }
-        return g.contains(o.geometry) ? Where::interior : Where::boundary;
+        return g.contains(point) ? Where::interior : Where::boundary;
     }
 
     // The area of `level` that holds the point, by the boundary rule; -1 when none.
     int locate(int level, const Observation& o, bool& tie) {
-        joiner.m_data->level_index[level].query(BPoint(o.x, o.y), hits);
         int best = -1;
         Where best_where = Where::outside;
         const auto& areas = joiner.m_areas.levels[level].areas;
-        for (const std::uint32_t a : hits) {
+        for (const std::uint32_t a : joiner.m_data->level_grid[level].candidates(o.x, o.y)) {
             const Where w = where(level, a, o);
             if (w == Where::outside) {
                 continue;
@@ -314,17 +319,19 @@ struct Joiner::Worker::Impl {
             }
         };
         if (o.kind == Kind::point && !streets->surfaces) {
-            const BPoint p(o.x, o.y);
-            joiner.m_data->segment_index.query(BBox(BPoint(o.x - d, o.y - d), BPoint(o.x + d, o.y + d)), hits);
-            for (const std::uint32_t s : hits) {
+            // Squared distances while searching: one square root for the nearest, not one per candidate.
+            for (const std::uint32_t s : joiner.m_data->segment_grid.candidates(o.x, o.y)) {
                 const StreetSegment& seg = streets->segments[s];
-                consider(bg::distance(p, BSegment(BPoint(seg.x1, seg.y1), BPoint(seg.x2, seg.y2))), seg.piece);
+                consider(squared_distance(o.x, o.y, seg), seg.piece);
             }
+            best = std::sqrt(best);
         } else {
-            const geos::Envelope env = geos::envelope(o.geometry);
+            geos::Geometry scratch;
+            const geos::Geometry& g = as_geos(o, scratch);
+            const geos::Envelope env = geos::envelope(g);
             joiner.m_data->piece_index.query(BBox(BPoint(env.min_x - d, env.min_y - d), BPoint(env.max_x + d, env.max_y + d)), hits);
             for (const std::uint32_t piece : hits) {
-                consider(geos::distance(o.geometry, streets->pieces[piece].geometry), static_cast<int>(piece));
+                consider(geos::distance(g, streets->pieces[piece].geometry), static_cast<int>(piece));
             }
         }
         if (best_piece >= 0 && best <= d) {

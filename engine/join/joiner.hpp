@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/index/box_index.hpp"
+#include "engine/index/cell_grid.hpp"
 #include "engine/model/areas.hpp"
 #include "engine/model/observation.hpp"
 #include "engine/model/streets.hpp"
@@ -39,7 +40,7 @@ struct JoinResult {
 
 struct JoinOptions {
     double street_distance = 30.0;
-    std::size_t boost_max_vertices = 256;  // above this, GEOS prepared geometry beats Boost.Geometry `within`
+    std::size_t scan_max_vertices = 256;  // above this, GEOS prepared geometry beats a scan of the rings
 };
 
 class Joiner {

@@ -16,9 +16,9 @@ struct Observation {
     std::string id;     // from the id field, or "FID n"; unique per input
     int input = 0;      // index into Project::observations
     Kind kind = Kind::point;
-    double x = 0;       // points only: project CRS
+    double x = 0;       // points only: project CRS; what joins and outputs use
     double y = 0;
-    geos::Geometry geometry;  // every kind (points too: written to the output as they are)
+    geos::Geometry geometry;  // lines, polygons and multi-points; a point read from a file has none
     std::string theme;
     int valence = 0;    // +1 strength or chance, -1 concern, 0 neutral
     std::string source;  // bewoner, professional, cijfers (or what the data said, reported as unknown)

@@ -3,11 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <filesystem>
+#include <future>
 #include <limits>
 #include <map>
 #include <optional>
@@ -58,10 +59,20 @@ Inputs load(const Project& p, Report& r) {
     r.origin = p.origin;
     r.crs = p.crs;
     Inputs in;
+    // Streets need nothing of the areas: they are read on a second core meanwhile, into a report of
+    // their own that joins `r` after the areas', in the order a user reads them.
+    Report street_report;
+    std::future<Streets> streets;
+    if (p.streets) {
+        streets = std::async(std::launch::async, [&] { return io::read_streets(*p.streets, p.crs, street_report); });
+    }
     in.areas = io::read_areas(p, r);
     link_hierarchy(in.areas, p, r);
     if (p.streets) {
-        in.streets = io::read_streets(*p.streets, p.crs, r);
+        in.streets = streets.get();
+        for (auto& input : street_report.inputs) {
+            r.inputs.push_back(std::move(input));
+        }
     }
     for (const auto& spec : p.indicators) {
         in.indicators.push_back(io::read_indicators(spec, in.areas, p.crs, r));
@@ -267,7 +278,11 @@ public:
         for (std::size_t k = 0; k < o.attributes.size(); ++k) {
             w.set(columns[k], o.attributes[k]);
         }
-        w.set_geometry(o.geometry);
+        if (o.geometry) {
+            w.set_geometry(o.geometry);
+        } else {
+            w.set_point(o.x, o.y);
+        }
         w.write();
         for (const Share& s : r.pieces) {
             io::LayerWriter& sw = *m_shares;
@@ -753,6 +768,12 @@ Report run(const Project& project, const JobOptions& options) {
         throw config_error(project.origin + ": no output given ([output] gpkg = \"...\" or --out FILE.gpkg, and/or [output] postgis = \"PG:...\")");
     }
     Report r;
+    auto lap_start = std::chrono::steady_clock::now();
+    auto lap = [&](const char* phase) {
+        const auto now = std::chrono::steady_clock::now();
+        r.timings.emplace_back(phase, std::chrono::duration<double>(now - lap_start).count());
+        lap_start = now;
+    };
     Inputs in = load(project, r);
     auto readers = open_observations(project, r, options.write_observations);
     // With PostGIS only, the run is written to a private GeoPackage first and copied from there.
@@ -778,6 +799,7 @@ Report run(const Project& project, const JobOptions& options) {
     for (std::size_t i = 0; i < n_workers; ++i) {
         workers.emplace_back(joiner);
     }
+    lap("read areas and streets, build indexes");
 
     std::vector<Observation> batch;
     std::vector<JoinResult> results;
@@ -802,6 +824,7 @@ Report run(const Project& project, const JobOptions& options) {
             options.progress("joining observations", total);
         }
     }
+    lap("read and join observations");
     if (options.progress) {
         options.progress("writing summaries", total);
     }
@@ -822,6 +845,7 @@ Report run(const Project& project, const JobOptions& options) {
             }
         }
     }
+    lap("area hotspots");
     write_area_layers(writer, project, in, agg, area_hotspots, control);
     if (streets != nullptr) {
         write_streets_layer(writer, project, *streets, agg, control);
@@ -875,15 +899,19 @@ Report run(const Project& project, const JobOptions& options) {
             tables.emplace("observation_multipoints", style::Geometry::point);
         }
     }
+    lap("write summaries and hotspots");
     const QgisParts qgis_parts = write_qgis_styles(writer, project, target.path(), in, tables, write_heat ? &points->heat() : nullptr, control);
     r.counts["qgis_styles"] = static_cast<long long>(qgis_parts.styles.size());
     if (!r.crosswalks.empty()) {
         write_crosswalk_tables(writer, r, control);
     }
+    lap("write styles and project");
     write_run_report(writer, r, control);
     write_provenance(writer, project, r, control);
+    lap("checksum inputs");
     publish::label_outputs(writer, control);
     writer.commit();
+    lap("commit and index the GeoPackage");
     if (!project.output.postgis.empty()) {
         if (options.progress) {
             options.progress("writing to PostGIS", total);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -92,6 +93,10 @@ std::string to_json_text(const Report& r) {
     }
     j["counts"] = r.counts;
     j["hotspot_notes"] = r.hotspot_notes;
+    j["timings_s"] = nlohmann::ordered_json::object();
+    for (const auto& [phase, s] : r.timings) {
+        j["timings_s"][phase] = std::round(s * 1000) / 1000;
+    }
     j["crosswalks"] = nlohmann::ordered_json::array();
     for (const auto& c : r.crosswalks) {
         nlohmann::ordered_json x{{"input", c.input}, {"level", c.level}, {"min_coverage", c.min_coverage}};
@@ -185,6 +190,12 @@ void print_text(const Report& r, std::ostream& out) {
         out << "\nCounts:\n";
         for (const auto& [k, v] : r.counts) {
             out << "  " << k << ": " << v << "\n";
+        }
+    }
+    if (!r.timings.empty()) {
+        out << "\nTimings (wall seconds):\n";
+        for (const auto& [phase, s] : r.timings) {
+            out << "  " << phase << ": " << fixed_text(s, 2) << "\n";
         }
     }
 }

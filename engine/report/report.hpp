@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/io/vector_source.hpp"
@@ -85,6 +86,9 @@ struct Report {
     std::map<std::string, long long> counts;  // run figures: observations joined, outside, per level...
     std::vector<std::string> hotspot_notes;   // layers where the data cannot carry a hotspot conclusion
     std::vector<CrosswalkReport> crosswalks;
+    // Wall seconds per phase of a run, in order ("read areas and streets", "join", "write summaries"...):
+    // where the time goes on the user's data, without a profiler.
+    std::vector<std::pair<std::string, double>> timings;
 
     InputReport& add_input(std::string role, const io::SourceInfo& info);
 };

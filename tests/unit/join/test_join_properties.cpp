@@ -80,7 +80,7 @@ std::string random_line(std::mt19937& rng) {
 TEST_CASE("join property: every point covered by a level is counted once in that level", "[join][property]") {
     const Areas areas = small_world_areas();
     JoinOptions opt;
-    opt.boost_max_vertices = GENERATE(std::size_t{256}, std::size_t{0});  // Boost and GEOS prepared paths
+    opt.scan_max_vertices = GENERATE(std::size_t{256}, std::size_t{0});  // ring scan and GEOS prepared paths
     Joiner joiner(areas, nullptr, opt);
     Joiner::Worker worker(joiner);
     Aggregator agg(areas, 0, 0, {"groen"});

@@ -40,12 +40,12 @@ double sum(const std::vector<Share>& shares) {
     return s;
 }
 
-// Both point-in-polygon paths: Boost.Geometry (small areas) and GEOS prepared (areas above the vertex limit).
+// Both point-in-polygon paths: the ring scan (small areas) and GEOS prepared (areas above the vertex limit).
 JoinOptions options_for_path() {
     const std::size_t limit = GENERATE(std::size_t{256}, std::size_t{0});
     JoinOptions o;
     o.street_distance = 30.0;
-    o.boost_max_vertices = limit;
+    o.scan_max_vertices = limit;
     return o;
 }
 
