@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "engine/core/error.hpp"
+#include "engine/core/interrupt.hpp"
 
 namespace buurt {
 
@@ -26,6 +27,7 @@ std::string sha256_file(const std::string& path) {
     }
     std::array<char, 1 << 16> buf{};
     while (in) {
+        check_interrupt();  // a checksum of a large file must not hold up Ctrl-C
         in.read(buf.data(), buf.size());
         if (in.gcount() > 0) {
             EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(in.gcount()));

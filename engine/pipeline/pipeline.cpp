@@ -592,7 +592,39 @@ std::string utc_now() {
     return buf;
 }
 
-void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r, const publish::Control& control) {
+using Checksums = std::map<std::string, std::string>;  // file -> SHA-256
+
+// The checksums of the input files, computed on a thread of their own from the start of a run: hashing
+// a large GeoPackage no longer waits at the end for everything else. Tables in PostgreSQL have none.
+std::future<Checksums> start_checksums(const Project& p) {
+    std::vector<std::string> paths;
+    for (const auto& l : p.levels) {
+        paths.push_back(l.source.path);
+    }
+    if (p.streets) {
+        paths.push_back(p.streets->source.path);
+    }
+    for (const auto& o : p.observations) {
+        paths.push_back(o.source.path);
+    }
+    for (const auto& i : p.indicators) {
+        paths.push_back(i.source.path);
+        if (i.areas) {
+            paths.push_back(i.areas->source.path);
+        }
+    }
+    return std::async(std::launch::async, [paths] {
+        Checksums out;
+        for (const auto& path : paths) {
+            if (!is_pg_source(path) && out.count(path) == 0) {
+                out.emplace(path, sha256_file(path));
+            }
+        }
+        return out;
+    });
+}
+
+void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r, const publish::Control& control, Checksums checksums) {
     nlohmann::ordered_json prov;
     prov["engine"] = std::string("buurtbalans ") + version;
     prov["created"] = utc_now();
@@ -608,7 +640,6 @@ void write_provenance(io::GpkgWriter& w, const Project& p, const Report& r, cons
                           {"boundary_rule", "a point on a shared boundary belongs to the area with the smallest code (byte order)"},
                           {"threads", p.threads}};
     prov["inputs"] = nlohmann::ordered_json::array();
-    std::map<std::string, std::string> checksums;  // several roles often share one file: hash it once
     for (const auto& in : r.inputs) {
         // Published: how many observations an input had is protected like every other count.
         const double read = is_observation_input(in) ? control.count(static_cast<double>(in.read)) : static_cast<double>(in.read);
@@ -768,6 +799,7 @@ Report run(const Project& project, const JobOptions& options) {
         throw config_error(project.origin + ": no output given ([output] gpkg = \"...\" or --out FILE.gpkg, and/or [output] postgis = \"PG:...\")");
     }
     Report r;
+    std::future<Checksums> checksums = start_checksums(project);
     auto lap_start = std::chrono::steady_clock::now();
     auto lap = [&](const char* phase) {
         const auto now = std::chrono::steady_clock::now();
@@ -907,8 +939,8 @@ Report run(const Project& project, const JobOptions& options) {
     }
     lap("write styles and project");
     write_run_report(writer, r, control);
-    write_provenance(writer, project, r, control);
-    lap("checksum inputs");
+    write_provenance(writer, project, r, control, checksums.get());
+    lap("provenance (waits for the checksums of the inputs)");
     publish::label_outputs(writer, control);
     writer.commit();
     lap("commit and index the GeoPackage");
