@@ -3,6 +3,7 @@
 
 #include <geos_c.h>
 
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 
@@ -387,7 +388,71 @@ void add_polygon(const GEOSGeometry* poly, std::vector<std::vector<Ring>>& out) 
     out.push_back(std::move(rings));
 }
 
+bool finite_sequence(const GEOSGeometry* linear) {
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h(), linear);
+    unsigned int n = 0;
+    if (seq == nullptr || GEOSCoordSeq_getSize_r(h(), seq, &n) == 0) {
+        fail("coordinates");
+    }
+    for (unsigned int i = 0; i < n; ++i) {
+        double x = 0;
+        double y = 0;
+        if (GEOSCoordSeq_getXY_r(h(), seq, i, &x, &y) == 0) {
+            fail("coordinate");
+        }
+        if (!std::isfinite(x) || !std::isfinite(y)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool finite_part(const GEOSGeometry* g) {
+    if (check(GEOSisEmpty_r(h(), g), "is empty")) {
+        return true;
+    }
+    switch (GEOSGeomTypeId_r(h(), g)) {
+        case GEOS_POINT:
+        case GEOS_LINESTRING:
+        case GEOS_LINEARRING: return finite_sequence(g);
+        case GEOS_POLYGON: {
+            const GEOSGeometry* shell = GEOSGetExteriorRing_r(h(), g);
+            const int holes = GEOSGetNumInteriorRings_r(h(), g);
+            if (shell == nullptr || holes < 0) {
+                fail("polygon rings");
+            }
+            bool finite = finite_sequence(shell);
+            for (int i = 0; i < holes && finite; ++i) {
+                const GEOSGeometry* hole = GEOSGetInteriorRingN_r(h(), g, i);
+                if (hole == nullptr) {
+                    fail("interior ring");
+                }
+                finite = finite_sequence(hole);
+            }
+            return finite;
+        }
+        default: {
+            const int n = GEOSGetNumGeometries_r(h(), g);
+            if (n < 0) {
+                fail("number of parts");
+            }
+            for (int i = 0; i < n; ++i) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h(), g, i);
+                if (part == nullptr) {
+                    fail("part");
+                }
+                if (!finite_part(part)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
+
 } // namespace
+
+bool all_finite(const Geometry& g) { return finite_part(g.get()); }
 
 std::vector<std::vector<Ring>> polygon_rings(const Geometry& g) {
     std::vector<std::vector<Ring>> out;

@@ -79,6 +79,9 @@ Geometry point_on_surface(const Geometry& g);  // a point on a line, inside an a
 Geometry polygon_from_envelope(const Envelope& e);
 
 Type type(const Geometry& g);
+// Every coordinate a finite number. The envelope cannot tell: NaN drops out of min and max, and GEOS
+// operations (MakeValid in 3.11) crash on NaN coordinates instead of failing.
+bool all_finite(const Geometry& g);
 int dimension(const Geometry& g);  // 0 point, 1 line, 2 area
 bool is_empty(const Geometry& g);
 bool is_valid(const Geometry& g);

@@ -1,16 +1,10 @@
 #include "engine/io/geometry_check.hpp"
 
-#include <cmath>
 #include <vector>
 
 namespace buurt::io {
 
 namespace {
-
-bool finite_coordinates(const geos::Geometry& g) {
-    const geos::Envelope e = geos::envelope(g);
-    return std::isfinite(e.min_x) && std::isfinite(e.min_y) && std::isfinite(e.max_x) && std::isfinite(e.max_y);
-}
 
 constexpr const char* dimension_name(int d) { return d == 0 ? "a point" : d == 1 ? "a line" : "a polygon"; }
 constexpr const char* parts_name(int d) { return d == 0 ? "points" : d == 1 ? "lines" : "polygons"; }
@@ -71,7 +65,7 @@ std::optional<geos::Geometry> checked_geometry(RawFeature& f, const std::string&
     }
     geos::Geometry g = std::move(*f.geometry);
     f.geometry.reset();
-    if (!finite_coordinates(g)) {
+    if (!geos::all_finite(g)) {
         return skip("coordinates are not finite numbers (NaN or infinity)");
     }
     const int dim = geos::dimension(g);

@@ -172,6 +172,31 @@ TEST_CASE("hostile geometries are repaired or skipped with the reason, never thr
         CHECK_THAT(trows[1].problem, Contains("'lon'") && Contains("'lat'") && Contains("not both finite numbers"));
     }
 
+    SECTION("NaN reaching the checks as GEOS geometry is skipped: the envelope hides it, MakeValid crashed on it") {
+        // The fuzzer's case (tests/fuzz/corpus/geometry/crash-geos-makevalid-nan-polygon), by hand: an
+        // invalid (self-crossing) ring with a NaN vertex. NaN drops out of the envelope's min and max.
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        OGRPolygon poly;
+        auto* ring = new OGRLinearRing();
+        for (const auto& [x, y] : std::vector<std::pair<double, double>>{{0, 0}, {10, 10}, {nan, 5}, {10, 0}, {0, 10}, {0, 0}}) {
+            ring->addPoint(x, y);
+        }
+        poly.addRingDirectly(ring);
+        std::vector<unsigned char> wkb(poly.WkbSize());
+        poly.exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        io::RawFeature f;
+        f.geometry_type = "Polygon";
+        f.geometry = geos::from_wkb(wkb.data(), wkb.size());
+        const geos::Envelope e = geos::envelope(*f.geometry);
+        CHECK((std::isfinite(e.min_x) && std::isfinite(e.max_x)));  // why the envelope cannot be the test
+        CHECK_FALSE(geos::all_finite(*f.geometry));
+        CHECK(geos::all_finite(geos::from_wkt("GEOMETRYCOLLECTION (POINT EMPTY, POLYGON ((0 0, 1 0, 1 1, 0 0), (0.1 0.05, 0.9 0.05, 0.9 0.8, 0.1 0.05)))")));
+        InputReport rep;
+        CHECK_FALSE(io::checked_geometry(f, "nan-ring", 2, rep));
+        REQUIRE(rep.skipped.size() == 1);
+        CHECK_THAT(rep.skipped[0].detail, Contains("not finite numbers"));
+    }
+
     SECTION("a geometry collection mixing a point and a line keeps the line, reported") {
         io::RawFeature f;
         f.geometry_type = "Geometry Collection";
