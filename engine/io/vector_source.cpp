@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -14,6 +15,7 @@
 #include "engine/core/interrupt.hpp"
 #include "engine/core/text.hpp"
 #include "engine/gdal/gdal.hpp"
+#include "engine/io/arrow_rows.hpp"
 
 namespace buurt::io {
 
@@ -256,11 +258,14 @@ struct VectorSource::Impl {
     long long last_fid = -1;
     std::vector<char> wanted;  // per field; empty: all fields
     bool result_set = false;  // `layer` is the result of `sql`: GDAL's to free, before the dataset closes
+    std::unique_ptr<ArrowRows> arrow;  // the layer's Arrow stream, when it serves (arrow_rows.hpp)
+    bool arrow_decided = false;
 
     Impl() = default;
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
     ~Impl() {
+        arrow.reset();  // the stream belongs to the layer
         if (result_set && layer != nullptr && dataset) {
             dataset->ReleaseResultSet(layer);
         }
@@ -448,6 +453,8 @@ void VectorSource::require_plausible_crs(long long used) const {
 }
 
 void VectorSource::rewind() {
+    m_impl->arrow.reset();
+    m_impl->arrow_decided = false;
     m_impl->layer->ResetReading();
     m_impl->last_fid = -1;
 }
@@ -476,6 +483,9 @@ std::string no_geometry_reason(const RawFeature& f, int x, int y, int wkt, const
 
 void VectorSource::read_only(const std::vector<int>& fields) {
     Impl& m = *m_impl;
+    if (m.arrow_decided) {
+        throw error("VectorSource::read_only after reading began");  // the stream's columns are fixed
+    }
     m.wanted.assign(m.info.fields.size(), 0);
     for (const int i : fields) {
         m.wanted.at(static_cast<std::size_t>(i)) = 1;
@@ -498,22 +508,55 @@ void VectorSource::read_only(const std::vector<int>& fields) {
     }
 }
 
+namespace {
+
+// A point straight from its WKB bytes (an observation: the common case), anything else through OGR.
+// Null, with a GDAL error for the feature's capture, when OGR cannot read the bytes.
+OGRGeometry* geometry_from_wkb(const unsigned char* wkb, std::size_t size, OGRPoint& point, std::unique_ptr<OGRGeometry>& owned) {
+    static const bool little_endian_host = [] {
+        const std::uint16_t one = 1;
+        unsigned char first = 0;
+        std::memcpy(&first, &one, 1);
+        return first == 1;
+    }();
+    if (little_endian_host && size >= 21 && wkb[0] == 1) {
+        std::uint32_t type = 0;
+        std::memcpy(&type, wkb + 1, 4);
+        const bool iso_point = type == 1 || type == 1001 || type == 2001 || type == 3001;
+        const bool flagged_point = (type & ~0xC0000000u) == 1;  // Z and M as the high bits (no SRID)
+        if (iso_point || flagged_point) {  // x and y come first
+            double x = 0;
+            double y = 0;
+            std::memcpy(&x, wkb + 5, 8);
+            std::memcpy(&y, wkb + 13, 8);
+            point = std::isnan(x) && std::isnan(y) ? OGRPoint() : OGRPoint(x, y);  // NaN NaN: POINT EMPTY
+            return &point;
+        }
+    }
+    OGRGeometry* made = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb, nullptr, &made, size) != OGRERR_NONE) {
+        // Said as GDAL says it of an unreadable geometry blob read feature by feature.
+        CPLError(CE_Failure, CPLE_AppDefined, "Unable to read geometry (%zu bytes that are not WKB)", size);
+        return nullptr;
+    }
+    owned.reset(made);
+    return made;
+}
+
+} // namespace
+
 bool VectorSource::next(RawFeature& out) {
     check_interrupt();
     Impl& m = *m_impl;
-    gdal::ErrorCapture capture;  // per feature: what GDAL says about it becomes its reason
-    OGRFeatureUniquePtr f(m.layer->GetNextFeature());
-    if (!f) {
-        if (!capture.errors().empty()) {
-            // The driver gave up (sqlite3_step: database disk image is malformed, a cut Shapefile...).
-            // Ending here would quietly drop the rest of the file.
-            throw input_error({m.info.path, m.info.layer, m.last_fid >= 0 ? "after FID " + std::to_string(m.last_fid) : "", ""},
-                              "cannot be read on, the file is damaged or cut short: " + capture.last_error());
+    if (!m.arrow_decided) {
+        m.arrow_decided = true;
+        // GeoPackage only: measured there (half the time of GetNextFeature); the other drivers keep
+        // the feature path their tests cover.
+        if (m.info.driver == "GPKG" && !m.result_set && m.x_field < 0 && m.wkt_field < 0) {
+            m.arrow = ArrowRows::open(*m.layer, m.wanted);
         }
-        return false;
     }
-    out.fid = f->GetFID();
-    m.last_fid = out.fid;
+    gdal::ErrorCapture capture;  // per feature: what GDAL says about it becomes its reason
     out.repairs.clear();
     out.is_point = false;
     out.geometry_repaired = false;
@@ -521,23 +564,72 @@ bool VectorSource::next(RawFeature& out) {
     const int n = static_cast<int>(m.info.fields.size());
     out.values.resize(n);
     out.null.resize(n);
-    for (int i = 0; i < n; ++i) {
-        if (!m.wanted.empty() && m.wanted[i] == 0) {
-            out.null[i] = true;
-            out.values[i].clear();
-            continue;
-        }
-        const bool set = f->IsFieldSetAndNotNull(i) != 0;
-        out.null[i] = !set;
-        out.values[i] = set ? field_text(*f, i) : "";
-        if (set && !is_utf8(out.values[i])) {
+    // A text field that is not UTF-8 is read as Windows-1252, and the feature says so.
+    auto check_text = [&](int i) {
+        if (!out.null[i] && !is_utf8(out.values[i])) {
             out.values[i] = windows1252_to_utf8(out.values[i]);
             out.repairs.push_back("text in field '" + m.info.fields[i] + "' was not UTF-8; read as Windows-1252 (Latin-1)");
         }
+    };
+    auto damaged = [&m](const std::string& said) {
+        // The driver gave up (sqlite3_step: database disk image is malformed, a cut Shapefile...).
+        // Ending here would quietly drop the rest of the file.
+        return input_error({m.info.path, m.info.layer, m.last_fid >= 0 ? "after FID " + std::to_string(m.last_fid) : "", ""},
+                           "cannot be read on, the file is damaged or cut short: " + said);
+    };
+    OGRFeatureUniquePtr f;
+    OGRPoint point;
+    std::unique_ptr<OGRGeometry> owned;
+    OGRGeometry* g = nullptr;
+    if (m.arrow) {
+        bool more = false;
+        try {
+            more = m.arrow->next();
+        } catch (const error& e) {
+            throw damaged(e.what());
+        }
+        if (!more) {
+            return false;
+        }
+        out.fid = m.arrow->fid();
+        for (int i = 0; i < n; ++i) {
+            out.null[i] = (!m.wanted.empty() && m.wanted[i] == 0) || m.arrow->is_null(i);
+            if (out.null[i]) {
+                out.values[i].clear();
+            } else {
+                m.arrow->text(i, out.values[i]);
+            }
+            check_text(i);
+        }
+        const unsigned char* wkb = nullptr;
+        std::size_t size = 0;
+        if (m.arrow->geometry(wkb, size)) {
+            g = geometry_from_wkb(wkb, size, point, owned);
+        }
+    } else {
+        f.reset(m.layer->GetNextFeature());
+        if (!f) {
+            if (!capture.errors().empty()) {
+                throw damaged(capture.last_error());
+            }
+            return false;
+        }
+        out.fid = f->GetFID();
+        for (int i = 0; i < n; ++i) {
+            if (!m.wanted.empty() && m.wanted[i] == 0) {
+                out.null[i] = true;
+                out.values[i].clear();
+                continue;
+            }
+            out.null[i] = f->IsFieldSetAndNotNull(i) == 0;
+            out.values[i] = out.null[i] ? "" : field_text(*f, i);
+            check_text(i);
+        }
+        g = f->GetGeometryRef();
     }
+    m.last_fid = out.fid;
     out.geometry.reset();
     out.problem.clear();
-    OGRGeometry* g = f->GetGeometryRef();
     if (g == nullptr) {
         out.geometry_type = "none";
         std::string said;
