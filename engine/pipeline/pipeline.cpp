@@ -833,28 +833,44 @@ Report run(const Project& project, const JobOptions& options) {
     }
     lap("read areas and streets, build indexes");
 
+    // Three stages overlap: reading (BatchReader's thread), joining a batch (every worker), and summing
+    // and writing the batch before it (a thread of its own, one batch at a time, in input order, so two
+    // runs give identical outputs).
     std::vector<Observation> batch;
     std::vector<JoinResult> results;
+    std::vector<Observation> joined;
+    std::vector<JoinResult> joined_results;
+    auto sum_joined = [&] {
+        for (std::size_t k = 0; k < joined.size(); ++k) {
+            agg.add(joined[k], joined_results[k]);
+            if (points && joined[k].kind == Kind::point) {
+                points->add(joined[k].x, joined[k].y, joined[k].valence);
+            }
+            if (layers) {
+                layers->write(joined[k], joined_results[k], streets);
+            }
+        }
+    };
+    std::future<void> summing;  // declared after what it reads: destroyed (waited for) first
     long long total = 0;
     BatchReader batches(readers, batch_size);
     while (batches.next(batch)) {
         results.resize(batch.size());
         join_batch(workers, batch, results);
-        // Summing and writing stay in input order, so two runs give identical outputs.
-        for (std::size_t k = 0; k < batch.size(); ++k) {
-            agg.add(batch[k], results[k]);
-            if (points && batch[k].kind == Kind::point) {
-                points->add(batch[k].x, batch[k].y, batch[k].valence);
-            }
-            if (layers) {
-                layers->write(batch[k], results[k], streets);
-            }
+        if (summing.valid()) {
+            summing.get();
         }
+        std::swap(batch, joined);
+        std::swap(results, joined_results);
+        summing = std::async(std::launch::async, sum_joined);
         const long long before = total;
-        total += static_cast<long long>(batch.size());
+        total += static_cast<long long>(joined.size());
         if (options.progress && total / progress_every != before / progress_every) {
             options.progress("joining observations", total);
         }
+    }
+    if (summing.valid()) {
+        summing.get();
     }
     lap("read and join observations");
     if (options.progress) {
