@@ -3,6 +3,7 @@
 
 #include <geos_c.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -367,44 +368,38 @@ Ring ring_coordinates(const GEOSGeometry* ring) {
     return out;
 }
 
-void add_polygon(const GEOSGeometry* poly, std::vector<std::vector<Ring>>& out) {
-    std::vector<Ring> rings;
+// The rings of a polygon, shell first, borrowed.
+std::vector<const GEOSGeometry*> rings_of(const GEOSGeometry* poly) {
     const GEOSGeometry* shell = GEOSGetExteriorRing_r(h(), poly);
     if (shell == nullptr) {
         fail("exterior ring");
     }
-    rings.push_back(ring_coordinates(shell));
     const int holes = GEOSGetNumInteriorRings_r(h(), poly);
     if (holes < 0) {
         fail("interior rings");
     }
+    std::vector<const GEOSGeometry*> out{shell};
     for (int i = 0; i < holes; ++i) {
         const GEOSGeometry* hole = GEOSGetInteriorRingN_r(h(), poly, i);
         if (hole == nullptr) {
             fail("interior ring");
         }
-        rings.push_back(ring_coordinates(hole));
+        out.push_back(hole);
+    }
+    return out;
+}
+
+void add_polygon(const GEOSGeometry* poly, std::vector<std::vector<Ring>>& out) {
+    std::vector<Ring> rings;
+    for (const GEOSGeometry* ring : rings_of(poly)) {
+        rings.push_back(ring_coordinates(ring));
     }
     out.push_back(std::move(rings));
 }
 
-bool finite_sequence(const GEOSGeometry* linear) {
-    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h(), linear);
-    unsigned int n = 0;
-    if (seq == nullptr || GEOSCoordSeq_getSize_r(h(), seq, &n) == 0) {
-        fail("coordinates");
-    }
-    for (unsigned int i = 0; i < n; ++i) {
-        double x = 0;
-        double y = 0;
-        if (GEOSCoordSeq_getXY_r(h(), seq, i, &x, &y) == 0) {
-            fail("coordinate");
-        }
-        if (!std::isfinite(x) || !std::isfinite(y)) {
-            return false;
-        }
-    }
-    return true;
+bool finite_coordinates(const GEOSGeometry* linear) {
+    const Ring coordinates = ring_coordinates(linear);
+    return std::all_of(coordinates.begin(), coordinates.end(), [](const auto& c) { return std::isfinite(c.first) && std::isfinite(c.second); });
 }
 
 bool finite_part(const GEOSGeometry* g) {
@@ -414,22 +409,10 @@ bool finite_part(const GEOSGeometry* g) {
     switch (GEOSGeomTypeId_r(h(), g)) {
         case GEOS_POINT:
         case GEOS_LINESTRING:
-        case GEOS_LINEARRING: return finite_sequence(g);
+        case GEOS_LINEARRING: return finite_coordinates(g);
         case GEOS_POLYGON: {
-            const GEOSGeometry* shell = GEOSGetExteriorRing_r(h(), g);
-            const int holes = GEOSGetNumInteriorRings_r(h(), g);
-            if (shell == nullptr || holes < 0) {
-                fail("polygon rings");
-            }
-            bool finite = finite_sequence(shell);
-            for (int i = 0; i < holes && finite; ++i) {
-                const GEOSGeometry* hole = GEOSGetInteriorRingN_r(h(), g, i);
-                if (hole == nullptr) {
-                    fail("interior ring");
-                }
-                finite = finite_sequence(hole);
-            }
-            return finite;
+            const auto rings = rings_of(g);
+            return std::all_of(rings.begin(), rings.end(), finite_coordinates);
         }
         default: {
             const int n = GEOSGetNumGeometries_r(h(), g);
