@@ -9,6 +9,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "engine/core/planar.hpp"
 #include "engine/index/box_index.hpp"
 
 namespace buurt::hotspot {
@@ -80,15 +81,15 @@ struct Stretch {
 std::optional<double> foot_on(const Stretch& s, double x, double y) {
     const double dx = s.x1 - s.x0;
     const double dy = s.y1 - s.y0;
-    const double len2 = dx * dx + dy * dy;
-    if (len2 == 0) {
+    const double length = std::sqrt(dx * dx + dy * dy);
+    if (length == 0) {
         return std::nullopt;
     }
-    const double t = std::clamp(((x - s.x0) * dx + (y - s.y0) * dy) / len2, 0.0, 1.0);
-    if (std::hypot(s.x0 + t * dx - x, s.y0 + t * dy - y) > snap) {
+    const planar::Foot f = planar::foot(x, y, s.x0, s.y0, s.x1, s.y1);
+    if (std::hypot(f.x - x, f.y - y) > snap) {
         return std::nullopt;
     }
-    return t * std::sqrt(len2);
+    return f.t * length;
 }
 
 // Each piece with its stops in order along it. Pieces meet where their ends snap together, and where

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "engine/core/error.hpp"
+#include "engine/core/planar.hpp"
 #include "engine/join/point_in_area.hpp"
 
 namespace buurt {
@@ -23,17 +24,6 @@ const geos::Geometry& as_geos(const Observation& o, geos::Geometry& scratch) {
     }
     scratch = geos::point(o.x, o.y);
     return scratch;
-}
-
-// From a point to a straight stretch of street: to the nearest point of the stretch, squared.
-double squared_distance(double px, double py, const StreetSegment& s) {
-    const double dx = s.x2 - s.x1;
-    const double dy = s.y2 - s.y1;
-    const double length2 = dx * dx + dy * dy;
-    const double t = length2 > 0 ? std::clamp(((px - s.x1) * dx + (py - s.y1) * dy) / length2, 0.0, 1.0) : 0.0;
-    const double ex = s.x1 + t * dx - px;
-    const double ey = s.y1 + t * dy - py;
-    return ex * ex + ey * ey;
 }
 
 // Below this share of an observation's size a remainder is rounding noise, not a piece.
@@ -322,7 +312,7 @@ struct Joiner::Worker::Impl {
             // Squared distances while searching: one square root for the nearest, not one per candidate.
             for (const std::uint32_t s : joiner.m_data->segment_grid.candidates(o.x, o.y)) {
                 const StreetSegment& seg = streets->segments[s];
-                consider(squared_distance(o.x, o.y, seg), seg.piece);
+                consider(planar::squared_distance_to_segment(o.x, o.y, seg.x1, seg.y1, seg.x2, seg.y2), seg.piece);
             }
             best = std::sqrt(best);
         } else {

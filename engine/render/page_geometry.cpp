@@ -9,6 +9,7 @@
 #include <queue>
 
 #include "engine/core/error.hpp"
+#include "engine/core/planar.hpp"
 
 namespace buurt::render {
 
@@ -17,23 +18,7 @@ namespace {
 constexpr double metres_per_pt = 0.0254 / 72.0;  // of paper
 
 double segment_distance_sq(const Point& p, const Point& a, const Point& b) {
-    double x = a.x;
-    double y = a.y;
-    double dx = b.x - x;
-    double dy = b.y - y;
-    if (dx != 0 || dy != 0) {
-        const double t = ((p.x - x) * dx + (p.y - y) * dy) / (dx * dx + dy * dy);
-        if (t > 1) {
-            x = b.x;
-            y = b.y;
-        } else if (t > 0) {
-            x += dx * t;
-            y += dy * t;
-        }
-    }
-    dx = p.x - x;
-    dy = p.y - y;
-    return dx * dx + dy * dy;
+    return planar::squared_distance_to_segment(p.x, p.y, a.x, a.y, b.x, b.y);
 }
 
 // Signed distance from p to the polygon's outline: positive inside.
