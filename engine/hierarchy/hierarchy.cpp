@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <future>
 
 #include "engine/index/box_index.hpp"
 
@@ -35,13 +36,14 @@ double overlap_area(const Area& child, const Area& parent, const geos::Prepared&
     return geos::area(geos::intersection(child.geometry, parent.geometry));
 }
 
-void check_level(const AreaLevel& level, const HierarchyOptions& options, Report& report) {
+std::vector<HierarchyProblem> check_level(const AreaLevel& level, const HierarchyOptions& options) {
+    std::vector<HierarchyProblem> problems;
     const std::string name(level_name(level.level));
     for (std::size_t i = 0; i < level.areas.size(); ++i) {
         const int first = level.find(level.areas[i].code);
         if (first != static_cast<int>(i)) {
-            report.hierarchy.push_back({name, level.areas[i].code, "duplicate_code",
-                                        "code also used by FID " + std::to_string(level.areas[first].fid) + "; lookups by code use the first"});
+            problems.push_back({name, level.areas[i].code, "duplicate_code",
+                                "code also used by FID " + std::to_string(level.areas[first].fid) + "; lookups by code use the first"});
         }
     }
     const index::BoxIndex idx(envelopes(level));
@@ -63,13 +65,15 @@ void check_level(const AreaLevel& level, const HierarchyOptions& options, Report
             }
             const double shared = geos::area(geos::intersection(a.geometry, b.geometry));
             if (shared > options.overlap_min_m2) {
-                report.hierarchy.push_back({name, a.code, "overlap", "overlaps " + b.code + " by " + std::to_string(static_cast<long long>(shared + 0.5)) + " m²"});
+                problems.push_back({name, a.code, "overlap", "overlaps " + b.code + " by " + std::to_string(static_cast<long long>(shared + 0.5)) + " m²"});
             }
         }
     }
+    return problems;
 }
 
-void link_level(AreaLevel& children, const AreaLevel& parents, const AreaLevelSpec& spec, const HierarchyOptions& options, Report& report) {
+std::vector<HierarchyProblem> link_level(AreaLevel& children, const AreaLevel& parents, const AreaLevelSpec& spec, const HierarchyOptions& options) {
+    std::vector<HierarchyProblem> problems;
     const std::string name(level_name(children.level));
     const index::BoxIndex idx(envelopes(parents));
     std::vector<std::unique_ptr<geos::Prepared>> prepared(parents.areas.size());
@@ -88,9 +92,9 @@ void link_level(AreaLevel& children, const AreaLevel& parents, const AreaLevelSp
                 child.parent = p;
                 inside = overlap_area(child, parents.areas[p], prep(p));
             } else {
-                report.hierarchy.push_back({name, child.code, child.parent_code.empty() ? "no_parent_code" : "unknown_parent_code",
-                                            "parent code '" + child.parent_code + "' is not a " + std::string(level_name(parents.level)) +
-                                                "; using the largest overlap instead"});
+                problems.push_back({name, child.code, child.parent_code.empty() ? "no_parent_code" : "unknown_parent_code",
+                                    "parent code '" + child.parent_code + "' is not a " + std::string(level_name(parents.level)) +
+                                        "; using the largest overlap instead"});
             }
         }
         if (child.parent < 0) {
@@ -108,38 +112,52 @@ void link_level(AreaLevel& children, const AreaLevel& parents, const AreaLevelSp
                 }
             }
             if (child.parent < 0) {
-                report.hierarchy.push_back({name, child.code, "no_parent", "lies in no " + std::string(level_name(parents.level))});
+                problems.push_back({name, child.code, "no_parent", "lies in no " + std::string(level_name(parents.level))});
                 continue;
             }
             if (second > options.outside_tolerance * child.area_m2) {
-                report.hierarchy.push_back({name, child.code, "ambiguous_parent",
-                                            "lies in several " + std::string(level_layer_name(parents.level)) + "; " +
-                                                parents.areas[child.parent].code + " holds " + percent(best / child.area_m2) + ", another " + percent(second / child.area_m2)});
+                problems.push_back({name, child.code, "ambiguous_parent",
+                                    "lies in several " + std::string(level_layer_name(parents.level)) + "; " +
+                                        parents.areas[child.parent].code + " holds " + percent(best / child.area_m2) + ", another " + percent(second / child.area_m2)});
             }
             inside = best;
         }
         const double outside = 1.0 - inside / child.area_m2;
         if (outside > options.outside_tolerance) {
-            report.hierarchy.push_back({name, child.code, "outside_parent",
-                                        percent(outside) + " of its area lies outside its parent " + parents.areas[child.parent].code});
+            problems.push_back({name, child.code, "outside_parent",
+                                percent(outside) + " of its area lies outside its parent " + parents.areas[child.parent].code});
         }
     }
+    return problems;
 }
 
 } // namespace
 
 void link_hierarchy(Areas& areas, const Project& project, Report& report, const HierarchyOptions& options) {
+    // The checks within a level only read the areas: they run on a second core while the links are made.
+    auto checks = std::async(std::launch::async, [&areas, &options] {
+        std::vector<std::vector<HierarchyProblem>> per_level;
+        for (const AreaLevel& level : areas.levels) {
+            per_level.push_back(check_level(level, options));
+        }
+        return per_level;
+    });
+    std::vector<std::vector<HierarchyProblem>> links(areas.levels.size());
     report.levels.clear();
     for (std::size_t i = 0; i < areas.levels.size(); ++i) {
         AreaLevel& level = areas.levels[i];
-        check_level(level, options, report);
         LevelSummary summary{std::string(level_name(level.level)), static_cast<long long>(level.areas.size()), ""};
         if (i + 1 < areas.levels.size()) {
             const AreaLevelSpec* spec = project.level(level.level);
             summary.parent_link = spec->parent_field.empty() ? "largest overlap" : "code field '" + spec->parent_field + "'";
-            link_level(level, areas.levels[i + 1], *spec, options, report);
+            links[i] = link_level(level, areas.levels[i + 1], *spec, options);
         }
         report.levels.push_back(std::move(summary));
+    }
+    const auto within = checks.get();
+    for (std::size_t i = 0; i < areas.levels.size(); ++i) {
+        report.hierarchy.insert(report.hierarchy.end(), within[i].begin(), within[i].end());
+        report.hierarchy.insert(report.hierarchy.end(), links[i].begin(), links[i].end());
     }
 }
 

@@ -227,6 +227,25 @@ TEST_CASE("hierarchy: problems within one level", "[hierarchy]") {
             link_hierarchy(areas, p, report);
             CHECK(report.hierarchy.empty());
         }
+        SECTION("two L shapes (neither convex: GEOS's overlay) overlap by 5 x 60 + 5 x 10 = 350 m²") {
+            Areas areas;
+            areas.levels.push_back(make_level(Level::buurt, make_area("L1", "POLYGON ((0 0, 100 0, 100 50, 50 50, 50 100, 0 100, 0 0))"),
+                                              make_area("L2", "POLYGON ((40 40, 45 40, 45 90, 140 90, 140 140, 40 140, 40 40))")));
+            Report report;
+            link_hierarchy(areas, p, report);
+            REQUIRE(report.hierarchy.size() == 1);
+            CHECK(report.hierarchy[0].detail == "overlaps L2 by 350 m²");
+        }
+        SECTION("a square over a buurt with a hole counts only what lies outside the hole") {
+            // A with hole x 40..60, y 40..60; D = x 50..150, y 50..150: 50 x 50 minus the hole's 10 x 10
+            Areas areas;
+            areas.levels.push_back(make_level(Level::buurt, make_area("A", "POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0), (40 40, 60 40, 60 60, 40 60, 40 40))"),
+                                              make_area("D", "POLYGON ((50 50, 150 50, 150 150, 50 150, 50 50))")));
+            Report report;
+            link_hierarchy(areas, p, report);
+            REQUIRE(report.hierarchy.size() == 1);
+            CHECK(report.hierarchy[0].detail == "overlaps D by 2400 m²");
+        }
         SECTION("an overlap of 0.005 x 100 = 0.5 m² is digitising noise (under 1 m²)") {
             Areas areas;
             areas.levels.push_back(
