@@ -36,6 +36,7 @@ struct Joiner::Data {
     std::vector<index::BoxIndex> level_index;  // shapes
     std::vector<index::CellGrid> level_grid;    // points
     std::vector<std::vector<AreaRings>> rings;  // empty: too many vertices for a scan, use GEOS prepared
+    geos::Envelope extent;  // of every area: the square the Z-order runs through
     const Streets* streets = nullptr;
     // Straight stretches of centre lines, widened by the street distance: the candidates of a point.
     index::CellGrid segment_grid;
@@ -58,6 +59,10 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
         m_data->level_grid.emplace_back(env);
         m_data->rings.push_back(std::move(rings));
     }
+    for (std::size_t l = 0; l < areas.levels.size(); ++l) {
+        const geos::Envelope e = areas.levels[l].extent();
+        m_data->extent = l == 0 ? e : geos::merge(m_data->extent, e);
+    }
     m_data->streets = streets;
     if (streets != nullptr) {
         std::vector<geos::Envelope> env;
@@ -76,6 +81,35 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
 }
 
 Joiner::~Joiner() = default;
+
+namespace {
+
+// The bits of v spread to the even positions: 0b1011 -> 0b1000101.
+std::uint64_t spread_bits(std::uint32_t v) {
+    std::uint64_t x = v;
+    x = (x | (x << 16)) & 0x0000FFFF0000FFFFull;
+    x = (x | (x << 8)) & 0x00FF00FF00FF00FFull;
+    x = (x | (x << 4)) & 0x0F0F0F0F0F0F0F0Full;
+    x = (x | (x << 2)) & 0x3333333333333333ull;
+    x = (x | (x << 1)) & 0x5555555555555555ull;
+    return x;
+}
+
+} // namespace
+
+std::uint64_t Joiner::locality(const Observation& o) const {
+    if (o.kind != Kind::point) {
+        return std::numeric_limits<std::uint64_t>::max();
+    }
+    const geos::Envelope& e = m_data->extent;
+    const double side = std::max(e.max_x - e.min_x, e.max_y - e.min_y);
+    if (!(side > 0)) {
+        return 0;
+    }
+    constexpr double cells = 65536;  // per axis: about a metre in a city's extent
+    auto cell = [&](double v, double origin) { return static_cast<std::uint32_t>(std::clamp((v - origin) / side * cells, 0.0, cells - 1)); };
+    return spread_bits(cell(o.x, e.min_x)) | (spread_bits(cell(o.y, e.min_y)) << 1);
+}
 
 struct Joiner::Worker::Impl {
     const Joiner& joiner;

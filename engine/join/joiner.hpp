@@ -9,6 +9,7 @@
 // A Joiner is shared and read-only; each thread joins through its own Joiner::Worker.
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -65,6 +66,11 @@ public:
     };
 
     const Areas& areas() const { return m_areas; }
+
+    // Observations joined in the order of this key run over neighbouring areas and street segments one
+    // after the other, which then are still in the core's cache: a Z-order (Morton) curve through the
+    // areas' extent for points, the end of the order for other shapes.
+    std::uint64_t locality(const Observation& o) const;
 
 private:
     struct Data;

@@ -1,11 +1,12 @@
 #include "engine/pipeline/batch_reader.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace buurt {
 
-BatchReader::BatchReader(std::vector<io::ObservationReader>& readers, std::size_t batch_size)
-    : m_readers(readers), m_batch_size(batch_size), m_thread([this] { read(); }) {}
+BatchReader::BatchReader(std::vector<io::ObservationReader>& readers, std::size_t batch_size, Locality locality)
+    : m_readers(readers), m_batch_size(batch_size), m_locality(std::move(locality)), m_thread([this] { read(); }) {}
 
 BatchReader::~BatchReader() {
     {
@@ -33,12 +34,22 @@ void BatchReader::read() {
                 }
             }
             const bool end = batch.empty();
+            std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(batch.size());
+            for (std::size_t k = 0; k < batch.size(); ++k) {
+                keyed[k] = {m_locality(batch[k]), static_cast<std::uint32_t>(k)};
+            }
+            std::sort(keyed.begin(), keyed.end());
+            std::vector<std::uint32_t> order(keyed.size());
+            for (std::size_t k = 0; k < keyed.size(); ++k) {
+                order[k] = keyed[k].second;
+            }
             std::unique_lock<std::mutex> lock(m_mutex);
             m_changed.wait(lock, [this] { return !m_ready || m_stop; });
             if (m_stop) {
                 return;
             }
             m_ready = std::move(batch);
+            m_ready_order = std::move(order);
             lock.unlock();
             m_changed.notify_all();
             if (end) {
@@ -54,7 +65,7 @@ void BatchReader::read() {
     }
 }
 
-bool BatchReader::next(std::vector<Observation>& batch) {
+bool BatchReader::next(std::vector<Observation>& batch, std::vector<std::uint32_t>& order) {
     std::unique_lock<std::mutex> lock(m_mutex);
     m_changed.wait(lock, [this] { return m_ready || m_error; });
     if (!m_ready) {
@@ -63,6 +74,7 @@ bool BatchReader::next(std::vector<Observation>& batch) {
         std::rethrow_exception(m_error);
     }
     batch = std::move(*m_ready);
+    order = std::move(m_ready_order);
     m_ready.reset();
     lock.unlock();
     m_changed.notify_all();

@@ -746,7 +746,9 @@ void report_hotspots(Report& r, const std::string& layer, const hotspot::Hotspot
     }
 }
 
-void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observation>& batch, std::vector<JoinResult>& results) {
+// Each worker takes one stretch of the batch in locality order: its own part of the city.
+void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observation>& batch, const std::vector<std::uint32_t>& order,
+                std::vector<JoinResult>& results) {
     const std::size_t n = workers.size();
     const std::size_t chunk = (batch.size() + n - 1) / n;
     std::vector<std::thread> threads;
@@ -755,7 +757,8 @@ void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observat
         try {
             const std::size_t end = std::min(batch.size(), (w + 1) * chunk);
             for (std::size_t k = w * chunk; k < end; ++k) {
-                workers[w].join(batch[k], results[k]);
+                const std::uint32_t i = order[k];
+                workers[w].join(batch[i], results[i]);
             }
         } catch (...) {
             errors[w] = std::current_exception();
@@ -833,10 +836,11 @@ Report run(const Project& project, const JobOptions& options) {
     }
     lap("read areas and streets, build indexes");
 
-    // Three stages overlap: reading (BatchReader's thread), joining a batch (every worker), and summing
-    // and writing the batch before it (a thread of its own, one batch at a time, in input order, so two
-    // runs give identical outputs).
+    // Three stages overlap: reading (BatchReader's thread), joining a batch (every worker, in locality
+    // order), and summing and writing the batch before it (a thread of its own, one batch at a time, in
+    // input order, so two runs give identical outputs).
     std::vector<Observation> batch;
+    std::vector<std::uint32_t> order;
     std::vector<JoinResult> results;
     std::vector<Observation> joined;
     std::vector<JoinResult> joined_results;
@@ -853,10 +857,10 @@ Report run(const Project& project, const JobOptions& options) {
     };
     std::future<void> summing;  // declared after what it reads: destroyed (waited for) first
     long long total = 0;
-    BatchReader batches(readers, batch_size);
-    while (batches.next(batch)) {
+    BatchReader batches(readers, batch_size, [&joiner](const Observation& o) { return joiner.locality(o); });
+    while (batches.next(batch, order)) {
         results.resize(batch.size());
-        join_batch(workers, batch, results);
+        join_batch(workers, batch, order, results);
         if (summing.valid()) {
             summing.get();
         }

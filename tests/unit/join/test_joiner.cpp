@@ -299,3 +299,23 @@ TEST_CASE("join: the nearest named street within the distance", "[join]") {
         CHECK(r.street_distance == Approx(5.0));
     }
 }
+
+TEST_CASE("join: the locality order runs through the areas' extent quadrant by quadrant", "[join]") {
+    // The small world's areas span x 0..200, y 0..100: the Z-order runs through the square x, y 0..200.
+    const Areas areas = small_world_areas();
+    Joiner joiner(areas, nullptr, JoinOptions{});
+    const auto key = [&](double x, double y) { return joiner.locality(point_observation(x, y)); };
+    // Z order: lower left, lower right, upper left, upper right; the same within each quadrant
+    CHECK(key(10, 10) < key(60, 10));
+    CHECK(key(60, 10) < key(10, 60));
+    CHECK(key(10, 60) < key(60, 60));
+    CHECK(key(60, 60) < key(110, 10));
+    CHECK(key(110, 10) < key(10, 110));
+    CHECK(key(1, 1) < key(99, 99));
+    CHECK(key(100, 50) == key(100, 50));
+    // outside the extent: clamped to its edge, still ordered
+    CHECK(key(-50, 0) == key(0, 0));
+    CHECK(key(500, 500) == key(200, 200));
+    // lines and polygons come after every point
+    CHECK(joiner.locality(shape_observation("LINESTRING (0 0, 10 10)")) > key(200, 200));
+}
