@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "engine/core/error.hpp"
 #include "engine/core/interrupt.hpp"
@@ -170,7 +172,7 @@ struct Plausible {
     std::string outside;  // "are not longitude/latitude degrees", "lie far outside the area of use (Netherlands)"
 };
 
-Plausible plausible_extent(const OGRSpatialReference& srs) {
+Plausible compute_plausible_extent(const OGRSpatialReference& srs) {
     Plausible out;
     if (srs.IsGeographic()) {
         // x is longitude, y latitude (traditional GIS order). Longitudes up to 360 occur (0..360 grids).
@@ -222,6 +224,26 @@ Plausible plausible_extent(const OGRSpatialReference& srs) {
     }
     out.outside = "lie far outside the area where the CRS is used" + (area.empty() ? std::string() : " (" + area + ")");
     return out;
+}
+
+// Every layer of a run (areas, streets, observations) mostly shares one CRS; PROJ takes tens of
+// milliseconds to build the transformation above, so each CRS's extent is worked out once.
+Plausible plausible_extent(const OGRSpatialReference& srs) {
+    static std::mutex mutex;
+    static std::map<std::string, Plausible> known;
+    char* wkt = nullptr;
+    const OGRErr exported = srs.exportToWkt(&wkt);
+    const std::string key = exported == OGRERR_NONE && wkt != nullptr ? wkt : "";
+    CPLFree(wkt);
+    if (key.empty()) {
+        return compute_plausible_extent(srs);
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto it = known.find(key);
+    if (it != known.end()) {
+        return it->second;
+    }
+    return known.emplace(key, compute_plausible_extent(srs)).first->second;
 }
 
 std::string number(double v) {
