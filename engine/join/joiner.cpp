@@ -59,9 +59,12 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
         m_data->level_grid.emplace_back(env);
         m_data->rings.push_back(std::move(rings));
     }
-    for (std::size_t l = 0; l < areas.levels.size(); ++l) {
-        const geos::Envelope e = areas.levels[l].extent();
-        m_data->extent = l == 0 ? e : geos::merge(m_data->extent, e);
+    bool any = false;
+    for (const auto& level : areas.levels) {
+        if (!level.areas.empty()) {
+            m_data->extent = any ? geos::merge(m_data->extent, level.extent()) : level.extent();
+            any = true;
+        }
     }
     m_data->streets = streets;
     if (streets != nullptr) {
