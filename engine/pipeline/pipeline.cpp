@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <exception>
 #include <filesystem>
 #include <future>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -670,15 +672,19 @@ const AreaLevel& focus_level(const Areas& areas) { return areas.levels[std::max(
 
 // The heat map's legend classes: the style's classification over the cells that have any density.
 qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Raster& heat) {
-    std::map<float, long long> cells;
-    for (const float v : heat.values) {
-        if (v > 0) {
-            ++cells[v];
-        }
-    }
+    // A sorted copy counted in runs: a raster has up to millions of distinct values, too many for a map.
+    std::vector<float> cells;
+    cells.reserve(heat.values.size());
+    std::copy_if(heat.values.begin(), heat.values.end(), std::back_inserter(cells), [](float v) { return v > 0; });
+    std::sort(cells.begin(), cells.end());
     style::ValueCounts values;
-    for (const auto& [v, n] : cells) {
-        values.emplace_back(std::to_string(v), n);
+    for (std::size_t i = 0; i < cells.size();) {
+        std::size_t j = i + 1;
+        while (j < cells.size() && cells[j] == cells[i]) {
+            ++j;
+        }
+        values.emplace_back(std::to_string(cells[i]), static_cast<long long>(j - i));
+        i = j;
     }
     style::ThematicLayer layer;
     layer.id = "heatmap";
