@@ -209,50 +209,34 @@ TEST_CASE("hierarchy: problems within one level", "[hierarchy]") {
         CHECK(report.hierarchy[0].detail == "code also used by FID 1; lookups by code use the first");
     }
     SECTION("overlapping areas in one level are reported, touching ones are not") {
-        const Project p = parse_project("[areas.buurt]\nsource = \"b.gpkg\"\ncode = \"code\"\n", "t.toml", "/data");
-        SECTION("overlap of 10 x 100 = 1000 m²") {
+        // What link_hierarchy says about two buurten (and nothing else) in one level.
+        auto problems_of = [](const char* code_1, const char* wkt_1, const char* code_2, const char* wkt_2) {
+            const Project p = parse_project("[areas.buurt]\nsource = \"b.gpkg\"\ncode = \"code\"\n", "t.toml", "/data");
             Areas areas;
-            areas.levels.push_back(make_level(Level::buurt, make_area("A", wkt_a), make_area("C", "POLYGON ((90 0, 190 0, 190 100, 90 100, 90 0))")));
+            areas.levels.push_back(make_level(Level::buurt, make_area(code_1, wkt_1), make_area(code_2, wkt_2)));
             Report report;
             link_hierarchy(areas, p, report);
-            REQUIRE(report.hierarchy.size() == 1);
-            CHECK(report.hierarchy[0].kind == "overlap");
-            CHECK(report.hierarchy[0].code == "A");
-            CHECK(report.hierarchy[0].detail == "overlaps C by 1000 m²");
+            return report.hierarchy;
+        };
+        SECTION("overlap of 10 x 100 = 1000 m²") {
+            const auto found = problems_of("A", wkt_a, "C", "POLYGON ((90 0, 190 0, 190 100, 90 100, 90 0))");
+            REQUIRE(found.size() == 1);
+            CHECK(found[0].kind == "overlap");
+            CHECK(found[0].code == "A");
+            CHECK(found[0].detail == "overlaps C by 1000 m²");
         }
         SECTION("touching along x = 100: no overlap") {
-            Areas areas;
-            areas.levels.push_back(make_level(Level::buurt, make_area("A", wkt_a), make_area("B", wkt_b)));
-            Report report;
-            link_hierarchy(areas, p, report);
-            CHECK(report.hierarchy.empty());
+            CHECK(problems_of("A", wkt_a, "B", wkt_b).empty());
         }
-        SECTION("two L shapes (neither convex: GEOS's overlay) overlap by 5 x 60 + 5 x 10 = 350 m²") {
-            Areas areas;
-            areas.levels.push_back(make_level(Level::buurt, make_area("L1", "POLYGON ((0 0, 100 0, 100 50, 50 50, 50 100, 0 100, 0 0))"),
-                                              make_area("L2", "POLYGON ((40 40, 45 40, 45 90, 140 90, 140 140, 40 140, 40 40))")));
-            Report report;
-            link_hierarchy(areas, p, report);
-            REQUIRE(report.hierarchy.size() == 1);
-            CHECK(report.hierarchy[0].detail == "overlaps L2 by 350 m²");
-        }
-        SECTION("a square over a buurt with a hole counts only what lies outside the hole") {
+        SECTION("a hole is not an overlap") {
             // A with hole x 40..60, y 40..60; D = x 50..150, y 50..150: 50 x 50 minus the hole's 10 x 10
-            Areas areas;
-            areas.levels.push_back(make_level(Level::buurt, make_area("A", "POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0), (40 40, 60 40, 60 60, 40 60, 40 40))"),
-                                              make_area("D", "POLYGON ((50 50, 150 50, 150 150, 50 150, 50 50))")));
-            Report report;
-            link_hierarchy(areas, p, report);
-            REQUIRE(report.hierarchy.size() == 1);
-            CHECK(report.hierarchy[0].detail == "overlaps D by 2400 m²");
+            const auto found = problems_of("A", "POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0), (40 40, 60 40, 60 60, 40 60, 40 40))", "D",
+                                           "POLYGON ((50 50, 150 50, 150 150, 50 150, 50 50))");
+            REQUIRE(found.size() == 1);
+            CHECK(found[0].detail == "overlaps D by 2400 m²");
         }
         SECTION("an overlap of 0.005 x 100 = 0.5 m² is digitising noise (under 1 m²)") {
-            Areas areas;
-            areas.levels.push_back(
-                make_level(Level::buurt, make_area("A", wkt_a), make_area("B", "POLYGON ((99.995 0, 200 0, 200 100, 99.995 100, 99.995 0))")));
-            Report report;
-            link_hierarchy(areas, p, report);
-            CHECK(report.hierarchy.empty());
+            CHECK(problems_of("A", wkt_a, "B", "POLYGON ((99.995 0, 200 0, 200 100, 99.995 100, 99.995 0))").empty());
         }
     }
 }
