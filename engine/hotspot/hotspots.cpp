@@ -82,8 +82,9 @@ void PointCollector::add(double x, double y, int valence) {
             }
         }
     }
-    add_quartic(m_heat, x, y, m_radius);
 }
+
+void PointCollector::add_heat(double x, double y) { add_quartic(m_heat, x, y, m_radius); }
 
 Hotspots hex_hotspots(const PointCollector& points, const HotspotSpec& options) {
     const HexGrid& grid = *points.grid();

@@ -29,7 +29,10 @@ class PointCollector {
 public:
     // The hexagons are those touching `study_area`'s areas; the heat map covers its extent.
     PointCollector(const AreaLevel& study_area, const HotspotSpec& options);
+    // Hexagon counts and heat map apart: the pipeline stamps the heat (the larger part, a kernel of a few
+    // hundred cells per point) on a thread of its own while the counts are summed.
     void add(double x, double y, int valence);
+    void add_heat(double x, double y);
 
     const HexGrid* grid() const { return m_grid ? &*m_grid : nullptr; }
     const std::vector<double>& hex_concern() const { return m_concern; }

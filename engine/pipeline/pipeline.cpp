@@ -844,7 +844,7 @@ Report run(const Project& project, const JobOptions& options) {
 
     // Three stages overlap: reading (BatchReader's thread), joining a batch (every worker, in locality
     // order), and summing and writing the batch before it (a thread of its own, one batch at a time, in
-    // input order, so two runs give identical outputs).
+    // input order, so two runs give identical outputs; the heat map beside it on another).
     std::vector<Observation> batch;
     std::vector<std::uint32_t> order;
     std::vector<JoinResult> results;
@@ -861,27 +861,41 @@ Report run(const Project& project, const JobOptions& options) {
             }
         }
     };
-    std::future<void> summing;  // declared after what it reads: destroyed (waited for) first
+    auto heat_joined = [&] {
+        for (const Observation& o : joined) {
+            if (o.kind == Kind::point) {
+                points->add_heat(o.x, o.y);
+            }
+        }
+    };
+    std::future<void> summing;  // declared after what they read: destroyed (waited for) first
+    std::future<void> heating;
+    auto finish_joined = [&] {
+        for (auto* task : {&summing, &heating}) {
+            if (task->valid()) {
+                task->get();
+            }
+        }
+    };
     long long total = 0;
     BatchReader batches(readers, batch_size, [&joiner](const Observation& o) { return joiner.locality(o); });
     while (batches.next(batch, order)) {
         results.resize(batch.size());
         join_batch(workers, batch, order, results);
-        if (summing.valid()) {
-            summing.get();
-        }
+        finish_joined();
         std::swap(batch, joined);
         std::swap(results, joined_results);
         summing = std::async(std::launch::async, sum_joined);
+        if (points) {
+            heating = std::async(std::launch::async, heat_joined);
+        }
         const long long before = total;
         total += static_cast<long long>(joined.size());
         if (options.progress && total / progress_every != before / progress_every) {
             options.progress("joining observations", total);
         }
     }
-    if (summing.valid()) {
-        summing.get();
-    }
+    finish_joined();
     lap("read and join observations");
     if (options.progress) {
         options.progress("writing summaries", total);
