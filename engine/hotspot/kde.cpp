@@ -42,9 +42,8 @@ void add_quartic(Raster& r, double x, double y, double radius) {
         const double dy2 = dy * dy;
         float* cells = r.values.data() + static_cast<std::size_t>(row) * r.cols;
         // No branch, no division: the loop runs on vector units. Cells beyond the radius add zero.
-        const double x0 = r.min_x;
         for (int col = c0; col <= c1; ++col) {
-            const double dx = x0 + (col + 0.5) * cell - x;  // Raster::centre_x
+            const double dx = r.centre_x(col) - x;
             const double u = 1.0 - (dx * dx + dy2) * inv_r2;
             const double t = u > 0.0 ? u : 0.0;
             cells[col] += static_cast<float>(t * t);
