@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -752,25 +753,30 @@ void report_hotspots(Report& r, const std::string& layer, const hotspot::Hotspot
     }
 }
 
-// Each worker takes one stretch of the batch in locality order: its own part of the city.
+// Workers take short stretches of the batch in locality order (a part of the city each) until none is
+// left: the reading and summing threads share the cores, so equal halves would leave one worker waiting.
 void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observation>& batch, const std::vector<std::uint32_t>& order,
                 std::vector<JoinResult>& results) {
+    constexpr std::size_t stretch = 256;
     const std::size_t n = workers.size();
-    const std::size_t chunk = (batch.size() + n - 1) / n;
+    std::atomic<std::size_t> next{0};
     std::vector<std::thread> threads;
     std::vector<std::exception_ptr> errors(n);
     auto work = [&](std::size_t w) {
         try {
-            const std::size_t end = std::min(batch.size(), (w + 1) * chunk);
-            for (std::size_t k = w * chunk; k < end; ++k) {
-                const std::uint32_t i = order[k];
-                workers[w].join(batch[i], results[i]);
+            for (std::size_t begin = next.fetch_add(stretch); begin < batch.size(); begin = next.fetch_add(stretch)) {
+                const std::size_t end = std::min(batch.size(), begin + stretch);
+                for (std::size_t k = begin; k < end; ++k) {
+                    const std::uint32_t i = order[k];
+                    workers[w].join(batch[i], results[i]);
+                }
             }
         } catch (...) {
             errors[w] = std::current_exception();
+            next = batch.size();  // the others stop at their next stretch
         }
     };
-    for (std::size_t w = 1; w < n && w * chunk < batch.size(); ++w) {
+    for (std::size_t w = 1; w < n && w * stretch < batch.size(); ++w) {
         threads.emplace_back(work, w);
     }
     work(0);
