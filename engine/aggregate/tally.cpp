@@ -105,7 +105,9 @@ void Aggregator::add(const Observation& o, const JoinResult& r) {
     if (r.street >= 0) {
         ++m_with_street;
         count(m_streets[r.street], o, 1.0, point, theme, source, round);
-        count(m_pieces[r.piece], o, 1.0, point, theme, source, round);
+        if (static_cast<std::size_t>(r.piece) < m_pieces.size()) {
+            count(m_pieces[r.piece], o, 1.0, point, theme, source, round);
+        }
     }
 }
 

@@ -50,6 +50,7 @@ struct Tally {
 
 class Aggregator {
 public:
+    // pieces: how many street pieces to tally (0: none; observations still get their street's tally).
     Aggregator(const Areas& areas, std::size_t streets, std::size_t pieces, const std::vector<std::string>& themes);
 
     void add(const Observation& o, const JoinResult& r);

@@ -830,7 +830,9 @@ Report run(const Project& project, const JobOptions& options) {
 
     const Streets* streets = in.streets ? &*in.streets : nullptr;
     Joiner joiner(in.areas, streets, JoinOptions{project.streets ? project.streets->max_distance : 0.0});
-    Aggregator agg(in.areas, streets ? streets->streets.size() : 0, streets ? streets->pieces.size() : 0, project.themes);
+    // Street pieces are tallied only for their hotspots: ~100,000 tallies in a city, each touched at random.
+    const std::size_t tallied_pieces = streets && options.hotspots ? streets->pieces.size() : 0;
+    Aggregator agg(in.areas, streets ? streets->streets.size() : 0, tallied_pieces, project.themes);
     std::optional<hotspot::PointCollector> points;
     if (options.hotspots) {
         points.emplace(focus_level(in.areas), project.hotspots);

@@ -140,6 +140,22 @@ TEST_CASE("aggregate: points count whole, shapes by share, streets once each", "
     CHECK(agg.piece(BSTRAAT).n_shapes == 1);
 }
 
+TEST_CASE("aggregate: with no piece tallies asked for, streets are still counted", "[aggregate]") {
+    const Areas areas = small_world_areas();
+    const Streets streets = small_world_streets();
+    Joiner joiner(areas, &streets, JoinOptions{});
+    Joiner::Worker worker(joiner);
+    Aggregator agg(areas, streets.streets.size(), 0, themes);
+    const Observation o = with(point_observation(25, 15), "groen", 1, "bewoner");  // Astraat, 25 m
+    JoinResult r;
+    worker.join(o, r);
+    REQUIRE(r.piece == ASTRAAT);  // the join still names the piece; only its tally is not kept
+    agg.add(o, r);
+    CHECK(agg.with_street() == 1);
+    CHECK(agg.street(ASTRAAT).n_points == 1);
+    CHECK(agg.street(ASTRAAT).strength == exactly(1.0));
+}
+
 TEST_CASE("aggregate: balance, and theme and source indices", "[aggregate]") {
     SECTION("an area nobody spoke about has no balance, not a neutral one") {
         Tally t;
