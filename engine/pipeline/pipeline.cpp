@@ -767,6 +767,12 @@ void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observat
             for (std::size_t begin = next.fetch_add(stretch); begin < batch.size(); begin = next.fetch_add(stretch)) {
                 const std::size_t end = std::min(batch.size(), begin + stretch);
                 for (std::size_t k = begin; k < end; ++k) {
+                    // In locality order the batch is read and its results written at random: ask for
+                    // the lines a few points ahead so they arrive while this one is joined.
+                    if (k + 8 < batch.size()) {
+                        __builtin_prefetch(&batch[order[k + 8]]);
+                        __builtin_prefetch(&results[order[k + 8]], 1);
+                    }
                     const std::uint32_t i = order[k];
                     workers[w].join(batch[i], results[i]);
                 }
