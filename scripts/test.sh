@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: install what the tests need, build, and run every test. Ends with ctest's summary.
 #   scripts/test.sh           everything, as CI runs it: bounded fuzzing, the whole suite under
-#                             AddressSanitizer + UndefinedBehaviorSanitizer, then the normal build's suite
+#                             AddressSanitizer + UndefinedBehaviorSanitizer, again under ThreadSanitizer,
+#                             then the normal build's suite
 #   scripts/test.sh --quick   only the normal build's suite (for a quick loop while working)
 # The time of each part is printed.
 set -euo pipefail
@@ -25,6 +26,12 @@ if [ $quick = 0 ]; then
   step "running every test under the sanitizers"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp" \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs" --timeout 900)
+
+  step "building with ThreadSanitizer (build-tsan/)"
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUURT_TSAN=ON >/dev/null
+  cmake --build build-tsan -j"$jobs"
+  step "running every test under ThreadSanitizer (the join, hierarchy checks, summing and heat map run on threads)"
+  (cd build-tsan && TSAN_OPTIONS="halt_on_error=1:suppressions=$PWD/../tests/tsan.supp" ctest --output-on-failure -j"$jobs" --timeout 900)
 fi
 
 step "building (build-test/)"
