@@ -35,7 +35,8 @@ struct Joiner::Data {
     JoinOptions options;
     std::vector<index::BoxIndex> level_index;  // shapes
     std::vector<index::CellGrid> level_grid;    // points
-    std::vector<std::vector<AreaRings>> rings;  // empty: too many vertices for a scan, use GEOS prepared
+    std::vector<std::vector<geos::Envelope>> boxes;  // per level, the areas' envelopes side by side
+    std::vector<AreaRings> rings;  // per level; an area with too many vertices for a scan is not scanned
     geos::Envelope extent;  // of every area: the square the Z-order runs through
     const Streets* streets = nullptr;
     // Straight stretches of centre lines, widened by the street distance: the candidates of a point.
@@ -50,13 +51,18 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
     m_data->options = options;
     for (const auto& level : areas.levels) {
         std::vector<geos::Envelope> env;
-        std::vector<AreaRings> rings;
+        AreaRings rings;
         for (const auto& a : level.areas) {
             env.push_back(a.envelope);
-            rings.push_back(a.vertices <= options.scan_max_vertices ? AreaRings(a.geometry) : AreaRings());
+            if (a.vertices <= options.scan_max_vertices) {
+                rings.add(a.geometry);
+            } else {
+                rings.add_unscanned();
+            }
         }
         m_data->level_index.emplace_back(env);
         m_data->level_grid.emplace_back(env);
+        m_data->boxes.push_back(std::move(env));
         m_data->rings.push_back(std::move(rings));
     }
     bool any = false;
@@ -135,13 +141,13 @@ struct Joiner::Worker::Impl {
     }
 
     Where where(int level, std::uint32_t area, const Observation& o) {
-        const geos::Envelope& e = joiner.m_areas.levels[level].areas[area].envelope;
+        const geos::Envelope& e = joiner.m_data->boxes[level][area];
         if (o.x < e.min_x || o.x > e.max_x || o.y < e.min_y || o.y > e.max_y) {
             return Where::outside;  // a neighbour in the point's grid cell
         }
-        const AreaRings& rings = joiner.m_data->rings[level][area];
-        if (!rings.empty()) {
-            return rings.locate(o.x, o.y);
+        const AreaRings& rings = joiner.m_data->rings[level];
+        if (rings.scanned(area)) {
+            return rings.locate(area, o.x, o.y);
         }
         const geos::Prepared& g = prep(level, area);
         geos::Geometry scratch;

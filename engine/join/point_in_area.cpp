@@ -28,27 +28,32 @@ int side(double ax, double ay, double bx, double by, double px, double py) {
 
 } // namespace
 
-AreaRings::AreaRings(const geos::Geometry& area) {
+void AreaRings::add(const geos::Geometry& area) {
     for (const auto& rings : geos::polygon_rings(area)) {
         constexpr double inf = std::numeric_limits<double>::infinity();
-        Part part{{inf, inf, -inf, -inf}, static_cast<std::uint32_t>(m_ring_start.size()), 0};
+        Part part{{inf, inf, -inf, -inf}, static_cast<std::uint32_t>(m_ring_start.size() - 1), 0};
         for (const auto& ring : rings) {
-            m_ring_start.push_back(static_cast<std::uint32_t>(m_x.size()));
             for (const auto& [x, y] : ring) {
-                m_x.push_back(x);
-                m_y.push_back(y);
+                m_xy.push_back(x);
+                m_xy.push_back(y);
                 part.box = geos::merge(part.box, {x, y, x, y});
             }
+            m_ring_start.push_back(static_cast<std::uint32_t>(m_xy.size() / 2));
         }
-        part.end_ring = static_cast<std::uint32_t>(m_ring_start.size());
+        part.end_ring = static_cast<std::uint32_t>(m_ring_start.size() - 1);
         m_parts.push_back(part);
     }
-    m_ring_start.push_back(static_cast<std::uint32_t>(m_x.size()));
+    m_area_part.push_back(static_cast<std::uint32_t>(m_parts.size()));
 }
 
-Where AreaRings::locate(double x, double y) const {
+void AreaRings::add_unscanned() {
+    m_area_part.push_back(static_cast<std::uint32_t>(m_parts.size()));
+}
+
+Where AreaRings::locate(std::size_t area, double x, double y) const {
     bool boundary = false;
-    for (const Part& part : m_parts) {
+    for (std::uint32_t p = m_area_part[area]; p < m_area_part[area + 1]; ++p) {
+        const Part& part = m_parts[p];
         if (x < part.box.min_x || x > part.box.max_x || y < part.box.min_y || y > part.box.max_y) {
             continue;
         }
@@ -59,7 +64,7 @@ Where AreaRings::locate(double x, double y) const {
         for (std::uint32_t r = part.first_ring; r < part.end_ring && !on_edge; ++r) {
             const std::uint32_t end = m_ring_start[r + 1] - 1;  // rings are closed: the last vertex repeats the first
             for (std::uint32_t i = m_ring_start[r]; i < end; ++i) {
-                const double ax = m_x[i], ay = m_y[i], bx = m_x[i + 1], by = m_y[i + 1];
+                const double ax = m_xy[2 * i], ay = m_xy[2 * i + 1], bx = m_xy[2 * i + 2], by = m_xy[2 * i + 3];
                 if ((ay > y) != (by > y)) {
                     if (x < ax && x < bx) {
                         inside = !inside;

@@ -31,7 +31,8 @@ TEST_CASE("point in area: hand-made cases", "[join][pip]") {
     // A 10 x 10 square with a 2 x 2 hole, and a second part: a triangle touching the square at (10, 10).
     const geos::Geometry area = geos::from_wkt(
         "MULTIPOLYGON(((0 0, 10 0, 10 10, 0 10, 0 0), (4 4, 6 4, 6 6, 4 6, 4 4)), ((10 10, 14 10, 10 13, 10 10)))");
-    const AreaRings rings(area);
+    AreaRings rings;
+    rings.add(area);
     struct Case {
         double x, y;
         Where want;
@@ -55,7 +56,7 @@ TEST_CASE("point in area: hand-made cases", "[join][pip]") {
     };
     for (const auto& c : cases) {
         INFO(c.what << " (" << c.x << ", " << c.y << ")");
-        CHECK(name(rings.locate(c.x, c.y)) == name(c.want));
+        CHECK(name(rings.locate(0, c.x, c.y)) == name(c.want));
         CHECK(name(by_geos(area, c.x, c.y)) == name(c.want));  // the expectation itself, by GEOS
     }
 }
@@ -80,7 +81,8 @@ TEST_CASE("point in area: agrees with GEOS on vertices, edges and points a round
     const geos::Geometry area = geos::make_valid(geos::from_wkt(
         "MULTIPOLYGON((" + wavy_ring(120200, 120200, 150, 40, false) + ", " + wavy_ring(120200, 120200, 50, 10, true) +
         "), ((120500 120500, 120600 120500, 120600 120600, 120500 120600, 120500 120500)))"));
-    const AreaRings rings(area);
+    AreaRings rings;
+    rings.add(area);
     std::vector<std::pair<double, double>> points;
     for (const auto& polygon : geos::polygon_rings(area)) {
         for (const auto& r : polygon) {
@@ -105,10 +107,28 @@ TEST_CASE("point in area: agrees with GEOS on vertices, edges and points a round
         const Where want = by_geos(area, x, y);
         ++counts[static_cast<int>(want)];
         INFO("point (" << std::to_string(x) << ", " << std::to_string(y) << ")");
-        REQUIRE(name(rings.locate(x, y)) == name(want));
+        REQUIRE(name(rings.locate(0, x, y)) == name(want));
     }
     // The test reached every answer, the boundary included.
     CHECK(counts[static_cast<int>(Where::outside)] > 100);
     CHECK(counts[static_cast<int>(Where::boundary)] > 80);
     CHECK(counts[static_cast<int>(Where::interior)] > 100);
+}
+
+TEST_CASE("point in area: a level's table keeps each area's own rings, unscanned areas in between", "[join][pip]") {
+    AreaRings rings;
+    rings.add(geos::from_wkt("POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))"));
+    rings.add_unscanned();
+    rings.add(geos::from_wkt("MULTIPOLYGON(((20 0, 30 0, 30 10, 20 10, 20 0)), ((40 0, 50 0, 45 5, 40 0)))"));
+    REQUIRE(rings.size() == 3);
+    CHECK(rings.scanned(0));
+    CHECK_FALSE(rings.scanned(1));
+    CHECK(rings.scanned(2));
+    CHECK(name(rings.locate(0, 5, 5)) == "interior");
+    CHECK(name(rings.locate(0, 25, 5)) == "outside");   // the third area's point is not the first's
+    CHECK(name(rings.locate(1, 5, 5)) == "outside");    // an unscanned area answers nothing
+    CHECK(name(rings.locate(2, 25, 5)) == "interior");
+    CHECK(name(rings.locate(2, 45, 2)) == "interior");  // its second part
+    CHECK(name(rings.locate(2, 45, 5)) == "boundary");  // the triangle's apex
+    CHECK(name(rings.locate(2, 5, 5)) == "outside");
 }
