@@ -24,15 +24,23 @@ void BatchReader::read() {
         std::size_t current = 0;
         for (;;) {
             std::vector<Observation> batch;
-            batch.reserve(m_batch_size);
-            Observation o;
-            while (batch.size() < m_batch_size && current < m_readers.size()) {
-                if (m_readers[current].next(o)) {
-                    batch.push_back(std::move(o));
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                if (!m_spare.empty()) {
+                    batch = std::move(m_spare.back());
+                    m_spare.pop_back();
+                }
+            }
+            batch.resize(m_batch_size);
+            std::size_t n = 0;
+            while (n < m_batch_size && current < m_readers.size()) {
+                if (m_readers[current].next(batch[n])) {
+                    ++n;
                 } else {
                     ++current;
                 }
             }
+            batch.resize(n);
             const bool end = batch.empty();
             std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(batch.size());
             for (std::size_t k = 0; k < batch.size(); ++k) {
@@ -73,6 +81,7 @@ bool BatchReader::next(std::vector<Observation>& batch, std::vector<std::uint32_
         m_thread.join();
         std::rethrow_exception(m_error);
     }
+    m_spare.push_back(std::move(batch));
     batch = std::move(*m_ready);
     order = std::move(m_ready_order);
     m_ready.reset();

@@ -29,7 +29,8 @@ public:
 
     // The next batch, in input order, and the positions in it by ascending locality; false at the end,
     // when the readers (and their reports) are finished and no longer touched by the thread. Rethrows
-    // what reading threw.
+    // what reading threw. What `batch` held is done with: it is read into again (its memory and the
+    // strings' buffers are reused, no fresh pages per batch).
     bool next(std::vector<Observation>& batch, std::vector<std::uint32_t>& order);
 
 private:
@@ -42,6 +43,7 @@ private:
     std::condition_variable m_changed;
     std::optional<std::vector<Observation>> m_ready;  // empty vector: the end
     std::vector<std::uint32_t> m_ready_order;
+    std::vector<std::vector<Observation>> m_spare;  // batches handed back by next(), to read into
     std::exception_ptr m_error;
     bool m_stop = false;
     std::thread m_thread;  // declared last: it starts when everything it uses exists
