@@ -597,8 +597,9 @@ std::string utc_now() {
 
 using Checksums = std::map<std::string, std::string>;  // file -> SHA-256
 
-// The checksums of the input files, computed on a thread of their own from the start of a run: hashing
-// a large GeoPackage no longer waits at the end for everything else. Tables in PostgreSQL have none.
+// The checksums of the input files, computed on a thread of their own once the observations are joined:
+// until then both cores are busy, while the summaries and styles are written on one (the files are still
+// in the page cache then). Tables in PostgreSQL have none.
 std::future<Checksums> start_checksums(const Project& p) {
     std::vector<std::string> paths;
     for (const auto& l : p.levels) {
@@ -820,7 +821,6 @@ Report run(const Project& project, const JobOptions& options) {
         throw config_error(project.origin + ": no output given ([output] gpkg = \"...\" or --out FILE.gpkg, and/or [output] postgis = \"PG:...\")");
     }
     Report r;
-    std::future<Checksums> checksums = start_checksums(project);
     auto lap_start = std::chrono::steady_clock::now();
     auto lap = [&](const char* phase) {
         const auto now = std::chrono::steady_clock::now();
@@ -910,6 +910,7 @@ Report run(const Project& project, const JobOptions& options) {
         }
     }
     finish_joined();
+    std::future<Checksums> checksums = start_checksums(project);
     lap("read and join observations");
     if (options.progress) {
         options.progress("writing summaries", total);
