@@ -674,18 +674,19 @@ const AreaLevel& focus_level(const Areas& areas) { return areas.levels[std::max(
 
 // The heat map's legend classes: the style's classification over the cells that have any density.
 qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Raster& heat) {
-    // A sorted copy counted in runs: a raster has up to millions of distinct values, too many for a map.
+    // A sorted copy counted in runs: a raster has up to millions of distinct values, too many for a map
+    // (and far too many to classify as text).
     std::vector<float> cells;
     cells.reserve(heat.values.size());
     std::copy_if(heat.values.begin(), heat.values.end(), std::back_inserter(cells), [](float v) { return v > 0; });
     std::sort(cells.begin(), cells.end());
-    style::ValueCounts values;
+    style::NumberCounts values;
     for (std::size_t i = 0; i < cells.size();) {
         std::size_t j = i + 1;
         while (j < cells.size() && cells[j] == cells[i]) {
             ++j;
         }
-        values.emplace_back(std::to_string(cells[i]), static_cast<long long>(j - i));
+        values.emplace_back(cells[i], static_cast<long long>(j - i));
         i = j;
     }
     style::ThematicLayer layer;
@@ -694,7 +695,7 @@ qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Rast
     layer.field = "value";
     layer.style = "heatmap";
     layer.title = "Warmtekaart van de waarnemingen";
-    const style::Symbology sym = style::build_symbology_from_counts(layer, lib, style::Geometry::polygon, values, {});
+    const style::Symbology sym = style::build_symbology_from_numbers(layer, lib, style::Geometry::polygon, values);
     return {"heatmap", "heatmap", layer.title, "Hotspots", sym.rules, 0.7, false};
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/core/error.hpp"
 #include "engine/core/text.hpp"
 #include "engine/style/classify.hpp"
 
@@ -60,7 +61,9 @@ Rule category_rule(const Style& s, const std::string& field, const CategoryDef& 
     return r;
 }
 
-void count_features(Symbology& sym, const ValueCounts& values) {
+// Values (text or numbers) with their counts, added to the count of the rule each falls in.
+template <typename Counts>
+void count_features(Symbology& sym, const Counts& values) {
     for (const auto& [v, n] : values) {
         if (const Rule* r = sym.rule_for(v)) {
             sym.rules[static_cast<std::size_t>(r - sym.rules.data())].count += n;
@@ -68,14 +71,15 @@ void count_features(Symbology& sym, const ValueCounts& values) {
     }
 }
 
-void graduated(Symbology& out, const Style& s, const Library& lib, const ValueCounts& values) {
-    // With a zero class, breaks are computed over the other values (most blocks have no concerns at all).
-    std::vector<double> nums;
-    for (const auto& [v, n] : values) {
-        if (const auto d = number(v); d && !(s.zero && *d == 0.0)) {
-            nums.insert(nums.end(), static_cast<std::size_t>(n), *d);
-        }
+// The values a graduated style classifies, each as often as features hold it. With a zero class,
+// breaks are computed over the other values (most blocks have no concerns at all).
+void add_classified(std::vector<double>& nums, const Style& s, double v, long long n) {
+    if (!(s.zero && v == 0.0)) {
+        nums.insert(nums.end(), static_cast<std::size_t>(n), v);
     }
+}
+
+void graduated(Symbology& out, const Style& s, const Library& lib, const std::vector<double>& nums) {
     if (s.no_data) {
         Rule r;
         r.test = Rule::Test::is_null;
@@ -172,13 +176,12 @@ bool Rule::matches(const std::optional<std::string>& v) const {
     switch (test) {
         case Test::range: {
             const auto d = number(v);
-            return d && (include_lower ? *d >= lower : *d > lower) && *d <= upper;
+            return d && matches(*d);
         }
         case Test::equals:
             if (numeric) {
                 const auto d = number(v);
-                const auto want = number(value);
-                return d && want && *d == *want;
+                return d && matches(*d);
             }
             return v && *v == value;
         case Test::is_null: return !v || v->empty();
@@ -187,7 +190,23 @@ bool Rule::matches(const std::optional<std::string>& v) const {
     return false;
 }
 
-const Rule* Symbology::rule_for(const std::optional<std::string>& value) const {
+bool Rule::matches(double v) const {
+    switch (test) {
+        case Test::range: return (include_lower ? v >= lower : v > lower) && v <= upper;
+        case Test::equals: {
+            const auto want = numeric ? number(value) : std::nullopt;
+            return want && v == *want;
+        }
+        case Test::is_null:
+        case Test::other: return false;
+    }
+    return false;
+}
+
+namespace {
+
+template <typename Value>
+const Rule* first_rule(const std::vector<Rule>& rules, const Value& value) {
     const Rule* other = nullptr;
     for (const auto& r : rules) {
         if (r.test == Rule::Test::other) {
@@ -199,6 +218,11 @@ const Rule* Symbology::rule_for(const std::optional<std::string>& value) const {
     return other;
 }
 
+} // namespace
+
+const Rule* Symbology::rule_for(const std::optional<std::string>& value) const { return first_rule(rules, value); }
+const Rule* Symbology::rule_for(double value) const { return first_rule(rules, value); }
+
 Symbology build_symbology(const ThematicLayer& layer, const Library& lib, Geometry geometry,
                           const std::vector<std::optional<std::string>>& values, const std::vector<std::string>& themes) {
     ValueCounts counts;
@@ -209,9 +233,9 @@ Symbology build_symbology(const ThematicLayer& layer, const Library& lib, Geomet
     return build_symbology_from_counts(layer, lib, geometry, counts, themes);
 }
 
-Symbology build_symbology_from_counts(const ThematicLayer& layer, const Library& lib, Geometry geometry, const ValueCounts& values,
-                                      const std::vector<std::string>& themes) {
-    const Style& s = lib.style(layer.style);
+namespace {
+
+Symbology symbology_of(const ThematicLayer& layer, const Style& s, Geometry geometry) {
     Symbology out;
     out.layer_id = layer.id;
     out.table = layer.table;
@@ -224,18 +248,53 @@ Symbology build_symbology_from_counts(const ThematicLayer& layer, const Library&
     out.label_field = s.label_field;
     out.label_size = s.label_size;
     out.label_halo = s.label_halo;
-    if (s.kind == "graduated") {
-        graduated(out, s, lib, values);
-    } else {
-        categorized(out, s, lib, themes);
-    }
-    count_features(out, values);
-    // A "geen", "niemand" or "overig" class that no feature falls in is only noise in a legend.
-    const bool graduated_style = s.kind == "graduated";
+    return out;
+}
+
+// A "geen", "niemand" or "overig" class that no feature falls in is only noise in a legend.
+void drop_empty_special_rules(Symbology& out, bool graduated_style) {
     std::erase_if(out.rules, [&](const Rule& r) {
         const bool special = r.test == Rule::Test::is_null || r.test == Rule::Test::other || (graduated_style && r.test == Rule::Test::equals);
         return special && r.count == 0;
     });
+}
+
+} // namespace
+
+Symbology build_symbology_from_counts(const ThematicLayer& layer, const Library& lib, Geometry geometry, const ValueCounts& values,
+                                      const std::vector<std::string>& themes) {
+    const Style& s = lib.style(layer.style);
+    Symbology out = symbology_of(layer, s, geometry);
+    const bool graduated_style = s.kind == "graduated";
+    if (graduated_style) {
+        std::vector<double> nums;
+        for (const auto& [v, n] : values) {
+            if (const auto d = number(v)) {
+                add_classified(nums, s, *d, n);
+            }
+        }
+        graduated(out, s, lib, nums);
+    } else {
+        categorized(out, s, lib, themes);
+    }
+    count_features(out, values);
+    drop_empty_special_rules(out, graduated_style);
+    return out;
+}
+
+Symbology build_symbology_from_numbers(const ThematicLayer& layer, const Library& lib, Geometry geometry, const NumberCounts& values) {
+    const Style& s = lib.style(layer.style);
+    if (s.kind != "graduated") {
+        throw config_error("style '" + layer.style + "' of layer '" + layer.id + "' is not graduated: numbers without text cannot be put in categories");
+    }
+    Symbology out = symbology_of(layer, s, geometry);
+    std::vector<double> nums;
+    for (const auto& [v, n] : values) {
+        add_classified(nums, s, v, n);
+    }
+    graduated(out, s, lib, nums);
+    count_features(out, values);
+    drop_empty_special_rules(out, true);
     return out;
 }
 

@@ -38,6 +38,7 @@ struct Rule {
     std::string expression() const;  // the QGIS expression of the filter ("ELSE" for other)
     // Does a value match? (`other` is matched by the caller when no earlier rule did.)
     bool matches(const std::optional<std::string>& value) const;
+    bool matches(double value) const;
 };
 
 struct Symbology {
@@ -56,6 +57,7 @@ struct Symbology {
 
     // The rule a value falls in (first match, else the `other` rule), or nullptr.
     const Rule* rule_for(const std::optional<std::string>& value) const;
+    const Rule* rule_for(double value) const;
 };
 
 std::string marker_shape_for_valence(int valence);  // "triangle", "circle", "square"
@@ -68,6 +70,9 @@ Symbology build_symbology(const ThematicLayer& layer, const Library& lib, Geomet
 using ValueCounts = std::vector<std::pair<std::optional<std::string>, long long>>;
 Symbology build_symbology_from_counts(const ThematicLayer& layer, const Library& lib, Geometry geometry, const ValueCounts& values,
                                       const std::vector<std::string>& themes);
+// A graduated style from numbers with their counts: a raster's cells, too many distinct values for text.
+using NumberCounts = std::vector<std::pair<double, long long>>;
+Symbology build_symbology_from_numbers(const ThematicLayer& layer, const Library& lib, Geometry geometry, const NumberCounts& values);
 
 // "1,5 – 3" in Dutch notation with the style's decimals.
 std::string format_number(double v, int decimals);
