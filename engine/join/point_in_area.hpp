@@ -24,7 +24,6 @@ public:
     // Adds an area that is not scanned (too many vertices: GEOS prepared geometry answers for it).
     void add_unscanned();
 
-    std::size_t size() const { return m_area_part.size() - 1; }
     bool scanned(std::size_t area) const { return m_area_part[area + 1] > m_area_part[area]; }
     Where locate(std::size_t area, double x, double y) const;  // outside for an unscanned area
 

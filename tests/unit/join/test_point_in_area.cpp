@@ -120,7 +120,6 @@ TEST_CASE("point in area: a level's table keeps each area's own rings, unscanned
     rings.add(geos::from_wkt("POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))"));
     rings.add_unscanned();
     rings.add(geos::from_wkt("MULTIPOLYGON(((20 0, 30 0, 30 10, 20 10, 20 0)), ((40 0, 50 0, 45 5, 40 0)))"));
-    REQUIRE(rings.size() == 3);
     CHECK(rings.scanned(0));
     CHECK_FALSE(rings.scanned(1));
     CHECK(rings.scanned(2));
