@@ -113,7 +113,7 @@ TEST_CASE("GeoPackage rows through the Arrow stream equal OGR's features", "[io]
     }
 
     // The first reads through the stream, the second feature by feature: both must match the reference.
-    for (const std::vector<int> fields : {std::vector<int>{0, 1, 2}, std::vector<int>{0, 1, 2, 3}}) {
+    for (const std::vector<int>& fields : {std::vector<int>{0, 1, 2}, std::vector<int>{0, 1, 2, 3}}) {
         INFO("fields read: " << fields.size());
         std::vector<char> wanted(4, 0);
         for (const int i : fields) {
