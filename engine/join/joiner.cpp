@@ -106,18 +106,18 @@ std::uint64_t spread_bits(std::uint32_t v) {
 
 } // namespace
 
-std::uint64_t Joiner::locality(const Observation& o) const {
+std::uint32_t Joiner::locality(const Observation& o) const {
     if (o.kind != Kind::point) {
-        return std::numeric_limits<std::uint64_t>::max();
+        return std::numeric_limits<std::uint32_t>::max();
     }
     const geos::Envelope& e = m_data->extent;
     const double side = std::max(e.max_x - e.min_x, e.max_y - e.min_y);
     if (!(side > 0)) {
         return 0;
     }
-    constexpr double cells = 65536;  // per axis: about a metre in a city's extent
-    auto cell = [&](double v, double origin) { return static_cast<std::uint32_t>(std::clamp((v - origin) / side * cells, 0.0, cells - 1)); };
-    return spread_bits(cell(o.x, e.min_x)) | (spread_bits(cell(o.y, e.min_y)) << 1);
+    constexpr double cells = 32768;  // per axis: a few metres in a city's extent
+    auto cell = [&](double v, double origin) { return static_cast<std::uint16_t>(std::clamp((v - origin) / side * cells, 0.0, cells - 1)); };
+    return static_cast<std::uint32_t>(spread_bits(cell(o.x, e.min_x)) | (spread_bits(cell(o.y, e.min_y)) << 1));
 }
 
 struct Joiner::Worker::Impl {

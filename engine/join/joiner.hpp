@@ -69,8 +69,8 @@ public:
 
     // Observations joined in the order of this key run over neighbouring areas and street segments one
     // after the other, which then are still in the core's cache: a Z-order (Morton) curve through the
-    // areas' extent for points, the end of the order for other shapes.
-    std::uint64_t locality(const Observation& o) const;
+    // areas' extent for points (below 2^30), the end of the order for other shapes (UINT32_MAX).
+    std::uint32_t locality(const Observation& o) const;
 
 private:
     struct Data;

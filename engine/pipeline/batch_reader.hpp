@@ -21,7 +21,7 @@ namespace buurt {
 
 class BatchReader {
 public:
-    using Locality = std::function<std::uint64_t(const Observation&)>;
+    using Locality = std::function<std::uint32_t(const Observation&)>;
     BatchReader(std::vector<io::ObservationReader>& readers, std::size_t batch_size, Locality locality);
     ~BatchReader();  // stops reading and waits for the thread
     BatchReader(const BatchReader&) = delete;
