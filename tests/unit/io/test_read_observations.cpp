@@ -26,15 +26,6 @@ std::vector<Observation> read_all(const Project& p, Report& report, int input = 
     return out;
 }
 
-// A CSV in RD coordinates with a WKT column: no reprojection, so coordinates can be checked exactly.
-const char* rd_csv_table = R"(
-[[observations]]
-source = "obs.csv"
-wkt = "wkt"
-crs = "EPSG:28992"
-id = "id"
-)";
-
 } // namespace
 
 TEST_CASE("observations are normalised through the project map, then the built-in words", "[io]") {
@@ -48,7 +39,7 @@ TEST_CASE("observations are normalised through the project map, then the built-i
                      "5,vuil,neutraal,professional,POINT (5 5)\n"   // built-in neutraal -> 0
                      "6,fietsen,misschien,buurman,POINT (6 6)\n"    // unknown everywhere
                      "7,fietsen,,,POINT (7 7)\n");                 // empty: the defaults
-    const Project p = parse_project(std::string(rd_csv_table) + R"(
+    const Project p = parse_project(std::string(test::rd_csv_observations) + R"(
 [observations.fields]
 theme = "thema"
 valence = "soort"
@@ -114,7 +105,7 @@ TEST_CASE("observations keep their id, place, attributes and kind", "[io]") {
         test::write_text(dir / "obs.csv",
                          "id,thema,ronde,datum,tekst,wkt\n"
                          "w17,spelen,2024-09,2024-09-12,Te weinig bankjes,POINT (120000.5 487000.25)\n");
-        const Project p = parse_project(std::string(rd_csv_table) + R"(
+        const Project p = parse_project(std::string(test::rd_csv_observations) + R"(
 [observations.fields]
 theme = "thema"
 round = "ronde"
@@ -163,7 +154,7 @@ session = "sessie 1"
                          "l,\"LINESTRING (0 0, 3 4)\"\n"
                          "ml,\"MULTILINESTRING ((0 0, 1 0), (5 5, 5 6))\"\n"
                          "mp,\"MULTIPOLYGON (((0 0, 1 0, 1 1, 0 1, 0 0)), ((5 5, 6 5, 6 6, 5 6, 5 5)))\"\n");
-        const Project p = parse_project(rd_csv_table, "t.toml", dir.string());
+        const Project p = parse_project(test::rd_csv_observations, "t.toml", dir.string());
         Report report;
         const auto obs = read_all(p, report);
         REQUIRE(obs.size() == 3);
@@ -191,7 +182,7 @@ TEST_CASE("observation geometry problems are reported by id, missing fields are 
                          "p2,groen,\n"
                          "p3,groen,\"POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))\"\n"
                          "p4,groen,\"POLYGON ((0 0, 10 0, 20 0, 0 0))\"\n");
-        const Project p = parse_project(std::string(rd_csv_table) + "[observations.fields]\ntheme = \"thema\"\n", "t.toml", dir.string());
+        const Project p = parse_project(std::string(test::rd_csv_observations) + "[observations.fields]\ntheme = \"thema\"\n", "t.toml", dir.string());
         Report report;
         const auto obs = read_all(p, report);
         // p1 repaired, p2 (no geometry) skipped, p3 fine, p4 (all on one line: no area at all) skipped.
@@ -237,7 +228,7 @@ TEST_CASE("observation geometry problems are reported by id, missing fields are 
     SECTION("a mapped field that the source lacks is an input error naming it and the fields") {
         const auto dir = test::scratch_dir("obs-missing-field");
         const std::string path = test::write_text(dir / "obs.csv", "id,thema,wkt\n1,groen,POINT (1 1)\n");
-        const Project p = parse_project(std::string(rd_csv_table) + "[observations.fields]\ntheme = \"thema\"\nvalence = \"soort\"\n", "t.toml",
+        const Project p = parse_project(std::string(test::rd_csv_observations) + "[observations.fields]\ntheme = \"thema\"\nvalence = \"soort\"\n", "t.toml",
                                         dir.string());
         Report report;
         try {
@@ -259,7 +250,7 @@ TEST_CASE("a multi-point is one observation unless the project splits it", "[io]
     const std::string fields = "[observations.fields]\ntheme = \"thema\"\nvalence = \"soort\"\n";
 
     SECTION("kept together") {
-        const Project p = parse_project(std::string(rd_csv_table) + fields, "t.toml", dir.string());
+        const Project p = parse_project(std::string(test::rd_csv_observations) + fields, "t.toml", dir.string());
         Report report;
         const auto obs = read_all(p, report);
         REQUIRE(obs.size() == 2);
@@ -274,7 +265,7 @@ TEST_CASE("a multi-point is one observation unless the project splits it", "[io]
         CHECK(report.inputs[0].used == 2);
     }
     SECTION("split into points with ids id#1, id#2") {
-        const Project p = parse_project(std::string(rd_csv_table) + "split_multipoint = true\n" + fields, "t.toml", dir.string());
+        const Project p = parse_project(std::string(test::rd_csv_observations) + "split_multipoint = true\n" + fields, "t.toml", dir.string());
         Report report;
         const auto obs = read_all(p, report);
         REQUIRE(obs.size() == 3);

@@ -26,14 +26,7 @@ TEST_CASE("batches come in input order, each in ascending key order, ties in inp
         csv += std::to_string(i) + ",POINT (" + std::to_string(120000 + i) + " 480000)\n";
     }
     test::write_text(dir / "obs.csv", csv);
-    const Project p = parse_project(R"(
-[[observations]]
-source = "obs.csv"
-wkt = "wkt"
-crs = "EPSG:28992"
-id = "id"
-)",
-                                    "test.toml", dir.string());
+    const Project p = parse_project(test::rd_csv_observations, "test.toml", dir.string());
     Report report;
     std::vector<io::ObservationReader> readers;
     readers.emplace_back(p, 0, report);

@@ -31,6 +31,16 @@ inline std::string write_text(const std::filesystem::path& file, const std::stri
     return file.string();
 }
 
+// Project text for one observations input "obs.csv" with an id column and a WKT column in RD: no
+// reprojection, so coordinates can be checked exactly. Fields and options can follow.
+inline constexpr const char* rd_csv_observations = R"(
+[[observations]]
+source = "obs.csv"
+wkt = "wkt"
+crs = "EPSG:28992"
+id = "id"
+)";
+
 // An area as read_areas would make it: the derived fields filled from the geometry.
 inline Area make_area(const std::string& code, const std::string& wkt, const std::string& parent_code = "", long long fid = 0) {
     Area a;
