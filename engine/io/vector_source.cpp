@@ -678,14 +678,13 @@ bool VectorSource::next(RawFeature& out) {
     out.geometry.reset();
     out.problem.clear();
     if (g == nullptr) {
-        if (!capture) {
-            capture.emplace();  // a null geometry from the stream: nothing was said about it
-        }
         out.geometry_type = "none";
-        std::string said;
-        for (const auto* list : {&capture->errors(), &capture->warnings()}) {
-            for (const auto& msg : *list) {
-                said += (said.empty() ? "" : "; ") + msg;
+        std::string said;  // stays empty for a null geometry from the Arrow stream: nothing spoke
+        if (capture) {
+            for (const auto* list : {&capture->errors(), &capture->warnings()}) {
+                for (const auto& msg : *list) {
+                    said += (said.empty() ? "" : "; ") + msg;
+                }
             }
         }
         out.problem = no_geometry_reason(out, m.x_field, m.y_field, m.wkt_field, m.info.fields, said);
