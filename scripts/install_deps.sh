@@ -13,7 +13,7 @@ PKGS=(
   catch2                                     # Catch2 2.13 unit tests
   libtoml11-dev nlohmann-json3-dev           # project file parser, JSON reports
   libssl-dev                                 # SHA-256 of inputs for provenance
-  libsqlite3-dev sqlite3                     # direct GeoPackage table access (styles, metadata)
+  libsqlite3-dev sqlite3                     # the packed GeoPackage spatial index; tests read tables directly
   libpq-dev                                  # PostGIS output: COPY and DDL in one transaction (libpq)
   libcairo2-dev libpango1.0-dev fonts-dejavu-core   # printed maps: PDF/SVG/PNG, text layout, embedded fonts
   fonts-dejavu-extra                         # DejaVu Sans Condensed: street names fit along short streets

@@ -8,11 +8,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 
 #include "engine/core/error.hpp"
 #include "engine/core/interrupt.hpp"
 #include "engine/gdal/gdal.hpp"
+#include "engine/io/gpkg_rtree.hpp"
+#include "engine/sqlite/sqlite.hpp"
 
 namespace fs = std::filesystem;
 
@@ -73,13 +76,19 @@ struct PendingRaster {
     std::vector<float> values;
 };
 
+// The boxes of a layer's rows, kept for its spatial index: built once at commit, not row by row.
+struct SpatialLayer {
+    std::string name;
+    std::vector<RTreeBox> boxes;
+};
+
 struct GpkgWriter::Impl {
     std::vector<PendingRaster> rasters;
     std::string target;
     std::string temp;
     GDALDatasetUniquePtr ds;
     OGRSpatialReference srs;
-    std::vector<std::string> spatial_layers;
+    std::deque<SpatialLayer> spatial_layers;  // a deque: each LayerWriter holds on to its own
     long long rows_in_transaction = 0;
     bool in_transaction = false;
     bool committed = false;
@@ -113,6 +122,7 @@ struct LayerWriter::Impl {
     GpkgWriter::Impl* owner;
     OGRLayer* layer;
     OGRFeatureUniquePtr feature;
+    std::vector<RTreeBox>* boxes;  // null for a table without geometry
 };
 
 LayerWriter::LayerWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -149,6 +159,12 @@ void LayerWriter::write() {
     m_impl->owner->begin();
     if (m_impl->layer->CreateFeature(m_impl->feature.get()) != OGRERR_NONE) {
         throw output_error(m_impl->owner->temp + ": cannot write to layer " + m_impl->layer->GetName() + ": " + CPLGetLastErrorMsg());
+    }
+    const OGRGeometry* g = m_impl->feature->GetGeometryRef();
+    if (m_impl->boxes != nullptr && g != nullptr && !g->IsEmpty()) {
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        m_impl->boxes->push_back(rtree_box(m_impl->feature->GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY));
     }
     m_impl->feature.reset(OGRFeature::CreateFeature(m_impl->layer->GetLayerDefn()));
     m_impl->owner->row_written();
@@ -208,7 +224,7 @@ LayerWriter GpkgWriter::layer(const std::string& name, GeometryType geometry, co
     Impl& m = *m_impl;
     m.end();  // GDAL creates tables outside our transaction
     CPLStringList options;
-    options.AddString("SPATIAL_INDEX=NO");  // built once at commit: 20x faster than maintaining it per row
+    options.AddString("SPATIAL_INDEX=NO");  // packed once at commit (gpkg_rtree.hpp)
     options.AddString("GEOMETRY_NAME=geom");
     options.AddString("FID=fid");
     if (!description.empty()) {
@@ -226,12 +242,10 @@ LayerWriter GpkgWriter::layer(const std::string& name, GeometryType geometry, co
             throw output_error(m.temp + ": cannot create field " + f.name + " in layer " + name + ": " + capture.last_error());
         }
     }
-    if (geometry != GeometryType::none) {
-        m.spatial_layers.push_back(name);
-    }
     auto impl = std::make_unique<LayerWriter::Impl>();
     impl->owner = &m;
     impl->layer = layer;
+    impl->boxes = geometry == GeometryType::none ? nullptr : &m.spatial_layers.emplace_back(SpatialLayer{name, {}}).boxes;
     impl->feature.reset(OGRFeature::CreateFeature(layer->GetLayerDefn()));
     return LayerWriter(std::move(impl));
 }
@@ -308,15 +322,19 @@ void write_raster(const std::string& path, const PendingRaster& r, const OGRSpat
 void GpkgWriter::commit() {
     Impl& m = *m_impl;
     m.end();
-    for (const auto& name : m.spatial_layers) {
-        // GDAL's CreateSpatialIndex fills the R-tree from the rows already written (SQLite's
-        // gpkgAddSpatialIndex only creates it, leaving it empty and the index unusable).
-        execute_sql("SELECT CreateSpatialIndex('" + name + "', 'geom')");
-    }
     gdal::ErrorCapture capture;
     m.ds.reset();  // GDAL 3.6: GDALClose returns nothing; errors show up in the capture
     if (!capture.errors().empty()) {
         throw output_error("cannot finish " + m.temp + ": " + capture.last_error());
+    }
+    {
+        sqlite::Database db(m.temp);
+        // No journal: the file is still the temporary, which a failure discards whole.
+        db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN");
+        for (auto& layer : m.spatial_layers) {
+            write_rtree(db, layer.name, "geom", "fid", std::move(layer.boxes));
+        }
+        db.execute("COMMIT");
     }
     for (const auto& r : m.rasters) {
         if (r.cols > 0 && r.rows > 0) {
