@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <map>
+#include <string_view>
 
 #include "engine/core/error.hpp"
 #include "engine/core/interrupt.hpp"
@@ -82,8 +85,48 @@ struct SpatialLayer {
     std::vector<RTreeBox> boxes;
 };
 
+// The values of one field counted as rows are written (GpkgWriter::count_values).
+struct ValueCounts {
+    int field = -1;  // -1: its layer is not created yet
+    bool integer = false;
+    long long nulls = 0;
+    std::map<std::string, long long, std::less<>> texts;
+    std::map<long long, long long> integers;
+
+    void count(const OGRFeature& f) {
+        if (!f.IsFieldSetAndNotNull(field)) {
+            ++nulls;
+        } else if (integer) {
+            ++integers[f.GetFieldAsInteger64(field)];
+        } else {
+            const std::string_view value = f.GetFieldAsString(field);
+            const auto it = texts.find(value);
+            if (it == texts.end()) {
+                texts.emplace(value, 1);
+            } else {
+                ++it->second;
+            }
+        }
+    }
+
+    std::vector<std::pair<std::optional<std::string>, long long>> histogram() const {
+        std::vector<std::pair<std::optional<std::string>, long long>> out;
+        if (nulls > 0) {
+            out.emplace_back(std::nullopt, nulls);
+        }
+        for (const auto& [value, n] : integers) {
+            out.emplace_back(std::to_string(value), n);
+        }
+        for (const auto& [value, n] : texts) {
+            out.emplace_back(value, n);
+        }
+        return out;
+    }
+};
+
 struct GpkgWriter::Impl {
     std::vector<PendingRaster> rasters;
+    std::map<std::string, std::map<std::string, ValueCounts>> counted;  // table -> field -> counts
     std::string target;
     std::string temp;
     GDALDatasetUniquePtr ds;
@@ -92,6 +135,15 @@ struct GpkgWriter::Impl {
     long long rows_in_transaction = 0;
     bool in_transaction = false;
     bool committed = false;
+
+    const ValueCounts* counts_of(const std::string& table, const std::string& field) const {
+        const auto t = counted.find(table);
+        if (t == counted.end()) {
+            return nullptr;
+        }
+        const auto f = t->second.find(field);
+        return f == t->second.end() || f->second.field < 0 ? nullptr : &f->second;
+    }
 
     void begin() {
         if (!in_transaction) {
@@ -123,6 +175,7 @@ struct LayerWriter::Impl {
     OGRLayer* layer;
     OGRFeatureUniquePtr feature;
     std::vector<RTreeBox>* boxes;  // null for a table without geometry
+    std::vector<ValueCounts*> counts;
 };
 
 LayerWriter::LayerWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -159,6 +212,9 @@ void LayerWriter::write() {
     m_impl->owner->begin();
     if (m_impl->layer->CreateFeature(m_impl->feature.get()) != OGRERR_NONE) {
         throw output_error(m_impl->owner->temp + ": cannot write to layer " + m_impl->layer->GetName() + ": " + CPLGetLastErrorMsg());
+    }
+    for (ValueCounts* c : m_impl->counts) {
+        c->count(*m_impl->feature);
     }
     const OGRGeometry* g = m_impl->feature->GetGeometryRef();
     if (m_impl->boxes != nullptr && g != nullptr && !g->IsEmpty()) {
@@ -246,6 +302,19 @@ LayerWriter GpkgWriter::layer(const std::string& name, GeometryType geometry, co
     impl->owner = &m;
     impl->layer = layer;
     impl->boxes = geometry == GeometryType::none ? nullptr : &m.spatial_layers.emplace_back(SpatialLayer{name, {}}).boxes;
+    if (const auto wanted = m.counted.find(name); wanted != m.counted.end()) {
+        for (auto it = wanted->second.begin(); it != wanted->second.end();) {
+            const auto f = std::find_if(fields.begin(), fields.end(), [&](const FieldDef& d) { return d.name == it->first; });
+            if (f == fields.end() || f->type == FieldType::real) {
+                it = wanted->second.erase(it);
+                continue;
+            }
+            it->second.field = static_cast<int>(f - fields.begin());
+            it->second.integer = f->type == FieldType::integer;
+            impl->counts.push_back(&it->second);
+            ++it;
+        }
+    }
     impl->feature.reset(OGRFeature::CreateFeature(layer->GetLayerDefn()));
     return LayerWriter(std::move(impl));
 }
@@ -266,6 +335,9 @@ void GpkgWriter::execute_sql(const std::string& sql) {
 
 std::vector<std::pair<std::optional<std::string>, long long>> GpkgWriter::column_histogram(const std::string& table, const std::string& field,
                                                                                          const std::string& where) {
+    if (const ValueCounts* counts = where.empty() ? m_impl->counts_of(table, field) : nullptr) {
+        return counts->histogram();
+    }
     m_impl->end();
     // Counted in SQLite: a table of millions of observations has a handful of distinct themes.
     const std::string sql = "SELECT \"" + field + "\", count(*) FROM \"" + table + "\"" + (where.empty() ? "" : " WHERE " + where) + " GROUP BY 1 ORDER BY 1";
@@ -280,6 +352,12 @@ std::vector<std::pair<std::optional<std::string>, long long>> GpkgWriter::column
     }
     m_impl->ds->ReleaseResultSet(result);
     return out;
+}
+
+void GpkgWriter::count_values(const std::string& table, const std::string& field) {
+    if (!has_table(table)) {
+        m_impl->counted[table].try_emplace(field);
+    }
 }
 
 bool GpkgWriter::has_table(const std::string& table) const { return m_impl->ds->GetLayerByName(table.c_str()) != nullptr; }

@@ -55,9 +55,14 @@ public:
     // Runs SQL on the open GeoPackage (SQLite dialect): for tables GDAL has no API for (layer_styles...).
     void execute_sql(const std::string& sql);
 
-    // The distinct values of one column of a written table, as text (NULL as empty optional), with counts.
+    // The distinct values of one column of a written table, as text (NULL as empty optional), with counts,
+    // in SQLite's order (NULL first; integers by value, text by bytes).
     std::vector<std::pair<std::optional<std::string>, long long>> column_histogram(const std::string& table, const std::string& field,
                                                                                    const std::string& where);
+    // Counts the values of a text or integer field as its rows are written, for column_histogram
+    // without a `where`: a GROUP BY over a million observations scans and sorts them (~1 s each).
+    // Only for a layer not created yet; a real field is left to SQL.
+    void count_values(const std::string& table, const std::string& field);
     bool has_table(const std::string& table) const;
 
     // A single-band Float32 raster table, written into the same GeoPackage when it is committed.

@@ -701,9 +701,8 @@ qgis::ProjectRaster heatmap_layer(const style::Library& lib, const hotspot::Rast
 
 // Every thematic layer of layers/ whose table this run wrote: a style in layer_styles, a layer in the
 // embedded QGIS project. Classes come from this run's data.
-QgisParts write_qgis_styles(io::GpkgWriter& w, const Project& p, const std::string& gpkg, const Inputs& in,
+QgisParts write_qgis_styles(io::GpkgWriter& w, const Project& p, const style::Library& lib, const std::string& gpkg, const Inputs& in,
                             const std::map<std::string, style::Geometry>& tables, const hotspot::Raster* heat, const publish::Control& control) {
-    const style::Library lib = style::load_library(style::data_dir(p.styles_dir, "styles"), style::data_dir(p.layers_dir, "layers"));
     std::vector<qgis::StyleRow> rows;
     std::vector<qgis::ProjectLayer> project_layers;
     std::set<std::string> has_default;
@@ -834,6 +833,13 @@ Report run(const Project& project, const JobOptions& options) {
     const GpkgTarget target(project);
     io::GpkgWriter writer(target.path(), target.overwrite(), project.crs);
     const publish::Control control(project.publish);
+    // Read before the join, so a broken style or layer file stops the run before its long part.
+    const style::Library lib = style::load_library(style::data_dir(project.styles_dir, "styles"), style::data_dir(project.layers_dir, "layers"));
+    for (const auto& layer : lib.layers) {
+        if (layer.filter.empty()) {
+            writer.count_values(layer.table, layer.field);
+        }
+    }
 
     const Streets* streets = in.streets ? &*in.streets : nullptr;
     Joiner joiner(in.areas, streets, JoinOptions{project.streets ? project.streets->max_distance : 0.0});
@@ -988,7 +994,7 @@ Report run(const Project& project, const JobOptions& options) {
         }
     }
     lap("write summaries and hotspots");
-    const QgisParts qgis_parts = write_qgis_styles(writer, project, target.path(), in, tables, write_heat ? &points->heat() : nullptr, control);
+    const QgisParts qgis_parts = write_qgis_styles(writer, project, lib, target.path(), in, tables, write_heat ? &points->heat() : nullptr, control);
     r.counts["qgis_styles"] = static_cast<long long>(qgis_parts.styles.size());
     if (!r.crosswalks.empty()) {
         write_crosswalk_tables(writer, r, control);
