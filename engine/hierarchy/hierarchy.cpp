@@ -133,16 +133,19 @@ std::vector<HierarchyProblem> link_level(AreaLevel& children, const AreaLevel& p
 
 } // namespace
 
-void link_hierarchy(Areas& areas, const Project& project, Report& report, const HierarchyOptions& options) {
-    // The checks within a level only read the areas: they run on a second core while the links are made.
-    auto checks = std::async(std::launch::async, [&areas, &options] {
-        std::vector<std::vector<HierarchyProblem>> per_level;
-        for (const AreaLevel& level : areas.levels) {
-            per_level.push_back(check_level(level, options));
+LevelChecks link_hierarchy(Areas& areas, const Project& project, Report& report, const HierarchyOptions& options) {
+    std::vector<const AreaLevel*> levels;
+    for (const AreaLevel& level : areas.levels) {
+        levels.push_back(&level);
+    }
+    auto within = std::async(std::launch::async, [levels, options] {
+        LevelChecks::Problems per_level;
+        for (const AreaLevel* level : levels) {
+            per_level.push_back(check_level(*level, options));
         }
         return per_level;
     });
-    std::vector<std::vector<HierarchyProblem>> links(areas.levels.size());
+    LevelChecks::Problems links(areas.levels.size());
     report.levels.clear();
     for (std::size_t i = 0; i < areas.levels.size(); ++i) {
         AreaLevel& level = areas.levels[i];
@@ -154,10 +157,17 @@ void link_hierarchy(Areas& areas, const Project& project, Report& report, const 
         }
         report.levels.push_back(std::move(summary));
     }
-    const auto within = checks.get();
-    for (std::size_t i = 0; i < areas.levels.size(); ++i) {
+    return LevelChecks(std::move(within), std::move(links));
+}
+
+void LevelChecks::finish(Report& report) {
+    if (!m_within.valid()) {
+        return;  // finished before
+    }
+    const Problems within = m_within.get();
+    for (std::size_t i = 0; i < within.size(); ++i) {
         report.hierarchy.insert(report.hierarchy.end(), within[i].begin(), within[i].end());
-        report.hierarchy.insert(report.hierarchy.end(), links[i].begin(), links[i].end());
+        report.hierarchy.insert(report.hierarchy.end(), m_links[i].begin(), m_links[i].end());
     }
 }
 

@@ -55,6 +55,7 @@ struct Inputs {
     Areas areas;
     std::optional<Streets> streets;
     std::vector<IndicatorTable> indicators;
+    LevelChecks checks;  // after the areas it reads: destroyed (waited for) first
 };
 
 Inputs load(const Project& p, Report& r) {
@@ -70,7 +71,7 @@ Inputs load(const Project& p, Report& r) {
         streets = std::async(std::launch::async, [&] { return io::read_streets(*p.streets, p.crs, street_report); });
     }
     in.areas = io::read_areas(p, r);
-    link_hierarchy(in.areas, p, r);
+    in.checks = link_hierarchy(in.areas, p, r);
     if (p.streets) {
         in.streets = streets.get();
         for (auto& input : street_report.inputs) {
@@ -801,7 +802,7 @@ void join_batch(std::vector<Joiner::Worker>& workers, const std::vector<Observat
 
 Report validate(const Project& project, const JobOptions& options) {
     Report r;
-    load(project, r);
+    Inputs in = load(project, r);
     long long total = 0;
     auto readers = open_observations(project, r, true);  // every field: its text is checked too
     Observation o;
@@ -813,6 +814,7 @@ Report validate(const Project& project, const JobOptions& options) {
         }
     }
     r.counts["observations"] = total;
+    in.checks.finish(r);
     return r;
 }
 
@@ -1000,6 +1002,7 @@ Report run(const Project& project, const JobOptions& options) {
         write_crosswalk_tables(writer, r, control);
     }
     lap("write styles and project");
+    in.checks.finish(r);
     write_run_report(writer, r, control);
     write_provenance(writer, project, r, control, checksums.get());
     lap("provenance (waits for the checksums of the inputs)");

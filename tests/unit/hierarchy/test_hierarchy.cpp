@@ -53,7 +53,7 @@ TEST_CASE("hierarchy: parents from the code field", "[hierarchy]") {
         Areas areas = blocks_in_buurten(make_area("a1", "POLYGON ((10 10, 40 10, 40 40, 10 40, 10 10))", "A"),
                                          make_area("b1", "POLYGON ((110 10, 140 10, 140 40, 110 40, 110 10))", "B"));
         Report report;
-        link_hierarchy(areas, project(true), report);
+        link_hierarchy(areas, project(true), report).finish(report);
         CHECK(areas.levels[0].areas[0].parent == 0);
         CHECK(areas.levels[0].areas[1].parent == 1);
         CHECK(areas.levels[1].areas[0].parent == -1);  // the coarsest level has no parents
@@ -69,7 +69,7 @@ TEST_CASE("hierarchy: parents from the code field", "[hierarchy]") {
         // x1 lies wholly in A (x 10..40) but its code field says B: parent B, 100 % outside it.
         Areas areas = blocks_in_buurten(make_area("x1", "POLYGON ((10 10, 40 10, 40 40, 10 40, 10 10))", "B"));
         Report report;
-        link_hierarchy(areas, project(true), report);
+        link_hierarchy(areas, project(true), report).finish(report);
         CHECK(areas.levels[0].areas[0].parent == 1);
         const auto out = problems(report, "outside_parent");
         REQUIRE(out.size() == 1);
@@ -80,7 +80,7 @@ TEST_CASE("hierarchy: parents from the code field", "[hierarchy]") {
         Areas areas = blocks_in_buurten(make_area("g1", "POLYGON ((110 10, 140 10, 140 40, 110 40, 110 10))", "Q"),
                                          make_area("g2", "POLYGON ((10 10, 40 10, 40 40, 10 40, 10 10))", ""));
         Report report;
-        link_hierarchy(areas, project(true), report);
+        link_hierarchy(areas, project(true), report).finish(report);
         CHECK(areas.levels[0].areas[0].parent == 1);  // g1 lies in B
         CHECK(areas.levels[0].areas[1].parent == 0);  // g2 lies in A
         const auto unknown = problems(report, "unknown_parent_code");
@@ -113,7 +113,7 @@ code = "code"
 )",
                                         "t.toml", "/data");
         Report report;
-        link_hierarchy(areas, p, report);
+        link_hierarchy(areas, p, report).finish(report);
         CHECK(report.hierarchy.empty());
         CHECK(areas.levels[0].areas[0].parent == 0);
         CHECK(areas.levels[0].areas[1].parent == 1);
@@ -134,7 +134,7 @@ TEST_CASE("hierarchy: parents by largest overlap, and blocks sticking out", "[hi
         Areas areas = blocks_in_buurten(make_area("c1", "POLYGON ((10 10, 40 10, 40 40, 10 40, 10 10))"),
                                          make_area("c2", "POLYGON ((90 10, 130 10, 130 40, 90 40, 90 10))"));
         Report report;
-        link_hierarchy(areas, project(false), report);
+        link_hierarchy(areas, project(false), report).finish(report);
         CHECK(areas.levels[0].areas[0].parent == 0);
         CHECK(areas.levels[0].areas[1].parent == 1);
         CHECK(report.levels[0].parent_link == "largest overlap");
@@ -154,7 +154,7 @@ TEST_CASE("hierarchy: parents by largest overlap, and blocks sticking out", "[hi
         // so with a tie A (index 0) is the parent; 50 % lies outside it.
         Areas areas = blocks_in_buurten(make_area("e1", "POLYGON ((90 10, 110 10, 110 40, 90 40, 90 10))"));
         Report report;
-        link_hierarchy(areas, project(false), report);
+        link_hierarchy(areas, project(false), report).finish(report);
         CHECK(areas.levels[0].areas[0].parent == 0);
         const auto amb = problems(report, "ambiguous_parent");
         REQUIRE(amb.size() == 1);
@@ -168,7 +168,7 @@ TEST_CASE("hierarchy: parents by largest overlap, and blocks sticking out", "[hi
         Areas areas = blocks_in_buurten(make_area("f1", "POLYGON ((300 300, 310 300, 310 310, 300 310, 300 300))"),
                                          make_area("f2", "POLYGON ((200 10, 210 10, 210 20, 200 20, 200 10))"));
         Report report;
-        link_hierarchy(areas, project(false), report);
+        link_hierarchy(areas, project(false), report).finish(report);
         CHECK(areas.levels[0].areas[0].parent == -1);
         CHECK(areas.levels[0].areas[1].parent == -1);
         const auto none = problems(report, "no_parent");
@@ -185,7 +185,7 @@ TEST_CASE("hierarchy: parents by largest overlap, and blocks sticking out", "[hi
         Areas areas = blocks_in_buurten(make_area("d1", "POLYGON ((81 10, 101 10, 101 60, 81 60, 81 10))", "A"),
                                          make_area("d2", "POLYGON ((10 80, 60 80, 60 100.1, 10 100.1, 10 80))", "A"));
         Report report;
-        link_hierarchy(areas, project(true), report);
+        link_hierarchy(areas, project(true), report).finish(report);
         CHECK(areas.levels[0].areas[0].parent == 0);
         CHECK(areas.levels[0].areas[1].parent == 0);
         REQUIRE(report.hierarchy.size() == 1);
@@ -201,7 +201,7 @@ TEST_CASE("hierarchy: problems within one level", "[hierarchy]") {
         areas.levels.push_back(make_level(Level::buurt, make_area("A", wkt_a, "", 1), make_area("A", wkt_b, "", 2)));
         const Project p = parse_project("[areas.buurt]\nsource = \"b.gpkg\"\ncode = \"code\"\n", "t.toml", "/data");
         Report report;
-        link_hierarchy(areas, p, report);
+        link_hierarchy(areas, p, report).finish(report);
         REQUIRE(report.hierarchy.size() == 1);
         CHECK(report.hierarchy[0].kind == "duplicate_code");
         CHECK(report.hierarchy[0].level == "buurt");
@@ -215,7 +215,7 @@ TEST_CASE("hierarchy: problems within one level", "[hierarchy]") {
             Areas areas;
             areas.levels.push_back(make_level(Level::buurt, make_area(code_1, wkt_1), make_area(code_2, wkt_2)));
             Report report;
-            link_hierarchy(areas, p, report);
+            link_hierarchy(areas, p, report).finish(report);
             return report.hierarchy;
         };
         SECTION("overlap of 10 x 100 = 1000 m²") {
