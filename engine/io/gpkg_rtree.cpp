@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/core/error.hpp"
+#include "engine/core/text.hpp"
 
 namespace buurt::io {
 
@@ -18,16 +19,7 @@ constexpr std::size_t node_header_bytes = 4;
 constexpr std::size_t cell_bytes = 8 + 4 * 4;
 constexpr std::int64_t root_node = 1;
 
-std::string quoted(const std::string& name) {
-    std::string out = "\"";
-    for (const char c : name) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
-}
+std::string quoted(const std::string& name) { return enquote(name, '"'); }
 
 void put_u16(unsigned char* p, std::size_t v) {
     p[0] = static_cast<unsigned char>(v >> 8);
