@@ -18,7 +18,7 @@ std::int64_t cell_of(double v, double origin, double cell, std::int64_t count) {
 
 } // namespace
 
-CellGrid::CellGrid(const std::vector<geos::Envelope>& envelopes, double grow) {
+CellGrid::CellGrid(const std::vector<geos::Envelope>& envelopes, double grow, GridSizing sizing) {
     if (envelopes.empty()) {
         return;
     }
@@ -40,9 +40,10 @@ CellGrid::CellGrid(const std::vector<geos::Envelope>& envelopes, double grow) {
     const double width = all.max_x - all.min_x;
     const double height = all.max_y - all.min_y;
     const double n = static_cast<double>(env.size());
-    // About one cell per envelope to start with; coarser while that makes too many cells or the
-    // envelopes (large areas, long segments) spread over too many of them: memory stays linear.
-    m_cell = std::sqrt(width * height / n);
+    // About one cell per envelope to start with (or the size asked for); coarser while that makes too
+    // many cells or the envelopes (large areas, long segments) spread over too many of them: memory
+    // stays linear.
+    m_cell = sizing.cell > 0 ? sizing.cell : std::sqrt(width * height / n);
     if (!(m_cell > 0) || !std::isfinite(m_cell)) {
         m_cell = std::max(width, height) / n;
     }
@@ -50,7 +51,7 @@ CellGrid::CellGrid(const std::vector<geos::Envelope>& envelopes, double grow) {
         m_cell = 1;
     }
     const double max_cells = 4 * n + 1024;
-    const double max_entries = 8 * n + 1024;
+    const double max_entries = sizing.entries_per_envelope * n + 1024;
     for (;;) {
         const double cols = std::floor(width / m_cell) + 1;
         const double rows = std::floor(height / m_cell) + 1;
@@ -90,6 +91,31 @@ CellGrid::CellGrid(const std::vector<geos::Envelope>& envelopes, double grow) {
     for (std::size_t i = 0; i < env.size(); ++i) {
         for_cells(env[i], [&](std::size_t cell) { m_ids[fill[cell]++] = static_cast<std::uint32_t>(i); });
     }
+}
+
+void CellGrid::retain(const Keep& keep) {
+    if (m_start.empty()) {
+        return;  // no envelopes, no cells
+    }
+    // Rounding in cell_of can put a point a few units in the last place beyond its cell's edges.
+    const double margin_x = 1e-9 * (std::abs(m_min_x) + std::abs(m_max_x) + m_cell);
+    const double margin_y = 1e-9 * (std::abs(m_min_y) + std::abs(m_max_y) + m_cell);
+    std::size_t out = 0;
+    for (std::int64_t r = 0; r < m_rows; ++r) {
+        for (std::int64_t c = 0; c < m_cols; ++c) {
+            const auto cell = static_cast<std::size_t>(r * m_cols + c);
+            const geos::Envelope box{m_min_x + static_cast<double>(c) * m_cell - margin_x, m_min_y + static_cast<double>(r) * m_cell - margin_y,
+                                     m_min_x + static_cast<double>(c + 1) * m_cell + margin_x, m_min_y + static_cast<double>(r + 1) * m_cell + margin_y};
+            const std::uint32_t first = m_start[cell];
+            const std::size_t kept = keep(box, m_ids.data() + first, m_start[cell + 1] - first);
+            std::copy(m_ids.begin() + first, m_ids.begin() + first + static_cast<std::ptrdiff_t>(kept), m_ids.begin() + static_cast<std::ptrdiff_t>(out));
+            m_start[cell] = static_cast<std::uint32_t>(out);
+            out += kept;
+        }
+    }
+    m_start.back() = static_cast<std::uint32_t>(out);
+    m_ids.resize(out);
+    m_ids.shrink_to_fit();
 }
 
 CellGrid::Span CellGrid::candidates(double x, double y) const {

@@ -4,11 +4,17 @@
 // The join asks this for a million points a run; the R-tree (box_index.hpp) stays for box queries.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "engine/geos/geos.hpp"
 
 namespace buurt::index {
+
+struct GridSizing {
+    double cell = 0;  // the finest cell wanted; 0: about one envelope a cell
+    double entries_per_envelope = 8;  // cells grow coarser while the lists would hold more than this
+};
 
 class CellGrid {
 public:
@@ -23,7 +29,12 @@ public:
     CellGrid() = default;
     // `grow` widens every envelope on all sides: street segments widened by the search distance answer
     // "which segments may lie within that distance of a point" from the point's own cell.
-    explicit CellGrid(const std::vector<geos::Envelope>& envelopes, double grow = 0);
+    explicit CellGrid(const std::vector<geos::Envelope>& envelopes, double grow = 0, GridSizing sizing = {});
+
+    // Lets `keep` shorten every cell's list. It gets a rectangle holding every point the cell answers
+    // for and the cell's ids; it moves the ids it keeps to the front, in order, and returns how many.
+    using Keep = std::function<std::size_t(const geos::Envelope& cell, std::uint32_t* ids, std::size_t count)>;
+    void retain(const Keep& keep);
 
     // Indices of the envelopes (widened) that reach into the cell of (x, y), ascending: every envelope
     // that contains the point is among them. Empty outside the grid.

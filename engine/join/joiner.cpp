@@ -7,6 +7,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/core/planar.hpp"
+#include "engine/index/segment_grid.hpp"
 #include "engine/join/point_in_area.hpp"
 
 namespace buurt {
@@ -39,8 +40,8 @@ struct Joiner::Data {
     std::vector<AreaRings> rings;  // per level; an area with too many vertices for a scan is not scanned
     geos::Envelope extent;  // of every area: the square the Z-order runs through
     const Streets* streets = nullptr;
-    // Straight stretches of centre lines, widened by the street distance: the candidates of a point.
-    index::CellGrid segment_grid;
+    // Straight stretches of centre lines: the candidates of a point.
+    index::SegmentGrid segment_grid;
     index::BoxIndex piece_index;  // pieces: for lines and polygons, and for street surfaces
 };
 
@@ -74,12 +75,12 @@ Joiner::Joiner(const Areas& areas, const Streets* streets, JoinOptions options) 
     }
     m_data->streets = streets;
     if (streets != nullptr) {
-        std::vector<geos::Envelope> env;
-        env.reserve(streets->segments.size());
+        std::vector<index::SegmentGrid::Segment> segments;
+        segments.reserve(streets->segments.size());
         for (const auto& s : streets->segments) {
-            env.push_back({std::min(s.x1, s.x2), std::min(s.y1, s.y2), std::max(s.x1, s.x2), std::max(s.y1, s.y2)});
+            segments.push_back({s.x1, s.y1, s.x2, s.y2});
         }
-        m_data->segment_grid = index::CellGrid(env, options.street_distance);
+        m_data->segment_grid = index::SegmentGrid(segments, options.street_distance);
         std::vector<geos::Envelope> pieces;
         pieces.reserve(streets->pieces.size());
         for (const auto& p : streets->pieces) {
