@@ -11,6 +11,7 @@
 
 #include "engine/core/conninfo.hpp"
 #include "engine/core/error.hpp"
+#include "engine/sqlite/sqlite.hpp"
 
 namespace buurt::gdal {
 
@@ -98,6 +99,7 @@ void initialise() {
         CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");  // no .aux.xml beside inputs
         CPLSetConfigOption("GDAL_SKIP", "OGR_VRT GPSBabel");
         CPLHTTPSetFetchCallback(&refuse_http, nullptr);
+        sqlite::configure_process();  // before GDAL opens any SQLite file
         GDALAllRegister();
         // GDAL_SKIP only works before the first GDALAllRegister; someone may have called it already.
         GDALDriverManager* drivers = GetGDALDriverManager();

@@ -8,6 +8,8 @@ Then determinism (two runs, identical layers), --overwrite, no temporary files, 
 """
 import csv
 import os
+import sqlite3
+import subprocess
 import sys
 from collections import Counter, defaultdict
 
@@ -17,6 +19,7 @@ import e2e_common as e2e  # noqa: E402
 import geopandas as gpd  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 from shapely.validation import make_valid  # noqa: E402
+from osgeo import ogr  # noqa: E402
 
 EXPECTED_LAYERS = ["observations", "observation_shares", "blocks", "buurten", "wijken", "gebieden", "stadsdelen", "streets",
                    "run_report"]
@@ -163,6 +166,39 @@ def check_shapes(c, out, obs, shapes, blocks, buurten):
 TIMESTAMP_COLUMNS = {"layer_styles": {"update_time"}}
 
 
+def check_bookkeeping(c, out):
+    """The rows go into SQLite past OGR (gpkg_writer.cpp): what GDAL would have kept per row is checked here."""
+    v = subprocess.run(["/usr/bin/python3", "-m", "osgeo_utils.samples.validate_gpkg", "--extra", "--warning-as-error", out],
+                       capture_output=True, text=True)
+    c.check(v.returncode == 0, "GDAL's validate_gpkg --extra --warning-as-error passes (geometry blobs, srs ids, types)",
+            v.stdout + v.stderr)
+    con = sqlite3.connect(out)
+    stored = dict(con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents"))
+    tables = [t for (t,) in con.execute("SELECT table_name FROM gpkg_contents WHERE data_type IN ('features', 'attributes')")]
+    # A table without a gpkg_ogr_contents row (layer_styles, written by SQL) is counted by GDAL itself.
+    counted = [t for t in tables if t in stored]
+    c.check(len(counted) >= len(tables) - 1, f"{len(counted)} of {len(tables)} tables have a row in gpkg_ogr_contents")
+    wrong = [f"{t}: {stored[t]} stored, {n} rows" for t in counted
+             for (n,) in [con.execute(f'SELECT count(*) FROM "{t}"').fetchone()] if stored[t] != n]
+    c.check(not wrong, "gpkg_ogr_contents.feature_count = the rows of each of those tables", "\n".join(wrong))
+    extents = {r[0]: r[1:] for r in con.execute("SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents "
+                                                "WHERE data_type = 'features'")}
+    con.close()
+    ds = ogr.Open(out)
+    wrong = []
+    for t, got in extents.items():
+        env = None
+        for f in ds.GetLayerByName(t):
+            g = f.GetGeometryRef()
+            if g is not None and not g.IsEmpty():
+                x0, x1, y0, y1 = g.GetEnvelope()
+                env = (x0, y0, x1, y1) if env is None else (min(env[0], x0), min(env[1], y0), max(env[2], x1), max(env[3], y1))
+        if (env is None and any(v is not None for v in got)) or (env is not None and tuple(got) != env):
+            wrong.append(f"{t}: gpkg_contents {got}, geometries {env}")
+    c.check(not wrong, f"gpkg_contents extent = the envelope of the geometries read back, for each of {len(extents)} layers",
+            "\n".join(wrong))
+
+
 def compare_outputs(a, b):
     """Differences between two GeoPackages, layer by layer: attribute rows by fid and geometry WKB
     (write timestamps of TIMESTAMP_COLUMNS left out)."""
@@ -208,6 +244,7 @@ def body(c):
     extra = sorted(set(layers) - set(EXPECTED_LAYERS))
     if extra:
         c.note(f"further layers: {extra}")
+    check_bookkeeping(c, x)
 
     points, shapes, n_used = load_inputs(project)
     obs_layers = [l for l in e2e.OBSERVATION_LAYERS if l in layers]
