@@ -64,54 +64,26 @@ Statement::~Statement() { sqlite3_finalize(m_stmt); }
 
 Statement::Statement(Statement&& other) noexcept : m_db(other.m_db), m_stmt(other.m_stmt) { other.m_stmt = nullptr; }
 
-Statement& Statement::bind(int index, std::int64_t value) {
-    if (sqlite3_bind_int64(m_stmt, index, value) != SQLITE_OK) {
+Statement& Statement::bound(int rc) {
+    if (rc != SQLITE_OK) {
         m_db->fail("cannot bind a value");
     }
     return *this;
 }
 
-Statement& Statement::bind(int index, double value) {
-    if (sqlite3_bind_double(m_stmt, index, value) != SQLITE_OK) {
-        m_db->fail("cannot bind a value");
-    }
-    return *this;
-}
+Statement& Statement::bind(int index, std::int64_t value) { return bound(sqlite3_bind_int64(m_stmt, index, value)); }
 
-Statement& Statement::bind_null(int index) {
-    if (sqlite3_bind_null(m_stmt, index) != SQLITE_OK) {
-        m_db->fail("cannot bind a value");
-    }
-    return *this;
-}
+Statement& Statement::bind(int index, double value) { return bound(sqlite3_bind_double(m_stmt, index, value)); }
 
-Statement& Statement::bind(int index, const std::string& value) {
-    if (sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
-        m_db->fail("cannot bind a value");
-    }
-    return *this;
-}
+Statement& Statement::bind_null(int index) { return bound(sqlite3_bind_null(m_stmt, index)); }
 
-Statement& Statement::bind_blob(int index, const void* data, int size) {
-    if (sqlite3_bind_blob(m_stmt, index, data, size, SQLITE_TRANSIENT) != SQLITE_OK) {
-        m_db->fail("cannot bind a value");
-    }
-    return *this;
-}
+Statement& Statement::bind(int index, const std::string& value) { return bound(sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT)); }
 
-Statement& Statement::bind_unowned(int index, const std::string& value) {
-    if (sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC) != SQLITE_OK) {
-        m_db->fail("cannot bind a value");
-    }
-    return *this;
-}
+Statement& Statement::bind_blob(int index, const void* data, int size) { return bound(sqlite3_bind_blob(m_stmt, index, data, size, SQLITE_TRANSIENT)); }
 
-Statement& Statement::bind_unowned_blob(int index, const void* data, int size) {
-    if (sqlite3_bind_blob(m_stmt, index, data, size, SQLITE_STATIC) != SQLITE_OK) {
-        m_db->fail("cannot bind a value");
-    }
-    return *this;
-}
+Statement& Statement::bind_unowned(int index, const std::string& value) { return bound(sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC)); }
+
+Statement& Statement::bind_unowned_blob(int index, const void* data, int size) { return bound(sqlite3_bind_blob(m_stmt, index, data, size, SQLITE_STATIC)); }
 
 bool Statement::step() {
     const int rc = sqlite3_step(m_stmt);

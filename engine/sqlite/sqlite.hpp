@@ -64,6 +64,8 @@ public:
     std::int64_t column_int64(int index) const;
 
 private:
+    Statement& bound(int rc);  // throws unless a bind_* call returned SQLITE_OK
+
     Database* m_db;
     sqlite3_stmt* m_stmt = nullptr;
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/index/cell_grid.hpp"
+#include "unit/support/unit_support.hpp"
 
 using namespace buurt;
 using index::CellGrid;
@@ -43,14 +44,8 @@ void check_against_scan(const std::vector<geos::Envelope>& env, double grow, con
     CHECK(found > 0);  // the points did hit envelopes
 }
 
-std::vector<std::pair<double, double>> random_points(std::mt19937_64& rng, double lo, double hi, int n) {
-    std::uniform_real_distribution<double> c(lo, hi);
-    std::vector<std::pair<double, double>> out;
-    for (int i = 0; i < n; ++i) {
-        out.emplace_back(c(rng), c(rng));
-    }
-    return out;
-}
+// Points in the square [lo, hi] on both axes.
+std::vector<std::pair<double, double>> random_points(std::mt19937_64& rng, double lo, double hi, int n) { return test::random_points(rng, lo, lo, hi, hi, n); }
 
 } // namespace
 

@@ -9,6 +9,7 @@
 
 #include "engine/core/planar.hpp"
 #include "engine/index/segment_grid.hpp"
+#include "unit/support/unit_support.hpp"
 
 using namespace buurt;
 using index::SegmentGrid;
@@ -70,15 +71,6 @@ std::vector<SegmentGrid::Segment> street_grid(double x0, double y0, int nx, int 
     return out;
 }
 
-std::vector<std::pair<double, double>> random_points(std::mt19937_64& rng, double x0, double y0, double x1, double y1, int n) {
-    std::uniform_real_distribution<double> x(x0, x1), y(y0, y1);
-    std::vector<std::pair<double, double>> out;
-    for (int i = 0; i < n; ++i) {
-        out.emplace_back(x(rng), y(rng));
-    }
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("segment grid: a street grid at Dutch coordinates, with diagonals", "[index]") {
@@ -89,7 +81,7 @@ TEST_CASE("segment grid: a street grid at Dutch coordinates, with diagonals", "[
         const double x = 120000 + 2000 * c(rng), y = 485000 + 1200 * c(rng);
         segments.push_back({x, y, x + len(rng), y + len(rng)});
     }
-    auto points = random_points(rng, 119900, 484900, 122100, 486300, 20000);
+    auto points = test::random_points(rng, 119900, 484900, 122100, 486300, 20000);
     // On the grid's cell edges and corners: the origin is the lowest segment end less the distance.
     for (int k = 0; k < 400; ++k) {
         points.emplace_back(120000 - 30 + 30.0 * (k % 40), 485000 - 30 + 30.0 * (k / 40));

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,17 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;
+}
+
+// n points uniformly in the box [min_x, max_x] x [min_y, max_y].
+inline std::vector<std::pair<double, double>> random_points(std::mt19937_64& rng, double min_x, double min_y, double max_x, double max_y, int n) {
+    std::uniform_real_distribution<double> x(min_x, max_x), y(min_y, max_y);
+    std::vector<std::pair<double, double>> out;
+    for (int i = 0; i < n; ++i) {
+        const double px = x(rng);
+        out.emplace_back(px, y(rng));
+    }
+    return out;
 }
 
 inline std::string write_text(const std::filesystem::path& file, const std::string& text) {
