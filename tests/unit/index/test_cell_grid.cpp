@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/index/cell_grid.hpp"
+#include "unit/index/candidate_checks.hpp"
 #include "unit/support/unit_support.hpp"
 
 using namespace buurt;
@@ -32,14 +33,9 @@ void check_against_scan(const std::vector<geos::Envelope>& env, double grow, con
     CHECK(grid.cells() <= 4 * env.size() + 1024);
     std::size_t found = 0;
     for (const auto& [x, y] : points) {
-        const auto span = grid.candidates(x, y);
-        const std::vector<std::uint32_t> got(span.begin(), span.end());
-        INFO("point (" << x << ", " << y << ")");
-        REQUIRE(std::is_sorted(got.begin(), got.end()));
-        for (const std::uint32_t want : containing(env, grow, x, y)) {
-            REQUIRE(std::binary_search(got.begin(), got.end(), want));
-            ++found;
-        }
+        const auto want = containing(env, grow, x, y);
+        test::require_candidates(grid.candidates(x, y), x, y, want);
+        found += want.size();
     }
     CHECK(found > 0);  // the points did hit envelopes
 }

@@ -9,6 +9,7 @@
 
 #include "engine/core/planar.hpp"
 #include "engine/index/segment_grid.hpp"
+#include "unit/index/candidate_checks.hpp"
 #include "unit/support/unit_support.hpp"
 
 using namespace buurt;
@@ -42,14 +43,8 @@ std::size_t check_against_scan(const std::vector<SegmentGrid::Segment>& segments
     const SegmentGrid grid(segments, d);
     std::size_t found = 0;
     for (const auto& [x, y] : points) {
-        const auto span = grid.candidates(x, y);
-        const std::vector<std::uint32_t> got(span.begin(), span.end());
-        INFO("point (" << x << ", " << y << ")");
-        REQUIRE(std::is_sorted(got.begin(), got.end()));
         const auto want = nearest_by_scan(segments, d, x, y);
-        for (const std::uint32_t w : want) {
-            REQUIRE(std::binary_search(got.begin(), got.end(), w));
-        }
+        test::require_candidates(grid.candidates(x, y), x, y, want);
         found += want.empty() ? 0 : 1;
     }
     return found;
