@@ -53,7 +53,8 @@ public:
     LayerWriter layer(const std::string& name, GeometryType geometry, const std::vector<FieldDef>& fields, const std::string& description);
     void metadata(const std::string& key, const std::string& value);
     // Runs SQL on the open GeoPackage (SQLite dialect): for tables GDAL has no API for (layer_styles...).
-    // Never for rows of a layer with geometry: its spatial index is built from the rows LayerWriter wrote.
+    // Never for rows of a layer LayerWriter fills: its feature count, extent and spatial index are written
+    // at commit from the rows LayerWriter wrote.
     void execute_sql(const std::string& sql);
 
     // The distinct values of one column of a written table, as text (NULL as empty optional), with counts,
